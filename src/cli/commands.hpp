@@ -1,0 +1,16 @@
+// The subcommands of the `autograph` tool. Each adds itself to the app and runs when chosen;
+// its callback sets the process exit status through `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace autograph::cli {
+
+// Exit statuses shared by every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the command ran and found a problem (bad input, ...)
+inline constexpr int kExitUsage = 2;    // wrong arguments
+
+// One function per command family: `void add_<name>_command(CLI::App& app, int& exit_code);`
+
+}  // namespace autograph::cli

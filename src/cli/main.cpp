@@ -1,0 +1,18 @@
+// `autograph`: the command-line tool (decode captures, keys, signatures, policies).
+#include <cstdio>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"autograph: owner-controlled vehicle data gateway tools"};
+  app.set_version_flag("--version", AUTOGRAPH_VERSION);
+  app.require_subcommand(1);
+  int exit_code = autograph::cli::kExitOk;
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
