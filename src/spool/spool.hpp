@@ -1,0 +1,92 @@
+// Spool: signed batches on flash until the endpoint has acknowledged them.
+//
+// One spool per stream (grantee), in its own directory. Records are appended to segment files
+// (`<first-id>.seg`), each record length-prefixed and protected by a CRC32C; an acknowledgement
+// marks a record delivered, durably, and a segment whose records are all delivered is deleted.
+// Opening a spool recovers from kill -9 or power loss: a torn or corrupt tail is cut off (and
+// counted), and every record not acknowledged is delivered again (at least once; subscribers
+// dedupe by the batch's `seq`). The spool is bounded by bytes: when an append would exceed the
+// bound, the oldest undelivered records are evicted and counted, never silently lost.
+//
+// Thread: a Spool is owned by one thread (the storage/publisher thread); it has no locks.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "autograph/result.hpp"
+
+namespace autograph::spool {
+
+enum class FsyncPolicy : uint8_t {
+  kEveryRecord,  // fsync after every append and ack (default: batches come about once a second)
+  kGroup,        // fsync only in flush(): the caller groups several appends into one commit
+};
+
+struct SpoolOptions {
+  std::filesystem::path dir;             // created if missing (mode 0700)
+  uint64_t max_bytes = 64ull << 20;      // bound on the bytes of all segment files
+  uint64_t segment_bytes = 1ull << 20;   // a segment is closed once it reaches this size
+  FsyncPolicy fsync = FsyncPolicy::kEveryRecord;
+};
+
+// A record handed back for delivery. `id` increases by one per append over the life of the
+// spool directory (it survives restarts).
+struct SpoolRecord {
+  uint64_t id = 0;
+  std::vector<uint8_t> bytes;
+};
+
+// Counters since open(); `evicted` and `torn` are losses to report in the next batch and log.
+struct SpoolStats {
+  uint64_t pending_records = 0;  // appended, not yet acknowledged
+  uint64_t pending_bytes = 0;
+  uint64_t segments = 0;
+  uint64_t evicted_records = 0;  // dropped because the spool was full
+  uint64_t torn_bytes = 0;       // cut off a damaged tail during recovery
+};
+
+class Spool {
+ public:
+  // Opens (and recovers) the spool in options.dir. Errors: kFailedPrecondition when the
+  // directory can't be created or used, kDataLoss never (damage is cut off and counted),
+  // kInternal for unexpected I/O failures. Each error names the path.
+  [[nodiscard]] static Result<Spool> open(const SpoolOptions& options);
+
+  Spool(Spool&&) noexcept;
+  Spool& operator=(Spool&&) noexcept;
+  ~Spool();
+
+  // Appends one record (1 byte .. max_bytes/2) and returns its id. Makes room by evicting the
+  // oldest undelivered records when the bound would be exceeded. Durable on return when the
+  // policy is kEveryRecord.
+  [[nodiscard]] Result<uint64_t> append(std::span<const uint8_t> bytes);
+
+  // The oldest undelivered record whose id is greater than `after` (0: from the start), or
+  // nullopt when there is none. The publisher walks the spool with this while acks are pending.
+  [[nodiscard]] Result<std::optional<SpoolRecord>> next_pending(uint64_t after);
+
+  // Marks record `id` delivered (acknowledgements may arrive out of order; unknown or already
+  // acknowledged ids are ignored). Deletes segments whose records are all delivered.
+  [[nodiscard]] Result<void> ack(uint64_t id);
+
+  // Makes every append and ack so far durable (fsync of segment, ack log and directory).
+  [[nodiscard]] Result<void> flush();
+
+  SpoolStats stats() const noexcept;
+
+  // Returns the number of records evicted since the last call and resets it: what goes into
+  // the next batch's `dropped.spool` counter.
+  uint64_t take_evicted() noexcept;
+
+ private:
+  struct State;
+  explicit Spool(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace autograph::spool
