@@ -1,5 +1,7 @@
 #include "autograph/can/bus_table.hpp"
 
+#include <cstring>
+
 #include "autograph/check.hpp"
 
 namespace autograph::can {
@@ -33,14 +35,26 @@ bool BusTable::valid_name(std::string_view name) noexcept {
   return true;
 }
 
-std::optional<uint16_t> BusTable::find(std::string_view name) const noexcept {
-  if (last_hit_ < names_.size() && names_[last_hit_] == name) {
-    return last_hit_;
+BusTable::Key BusTable::make_key(std::string_view name) noexcept {
+  unsigned char bytes[16] = {};
+  for (size_t i = 0; i < name.size(); ++i) {
+    bytes[i] = static_cast<unsigned char>(name[i]);
   }
-  for (size_t i = 0; i < names_.size(); ++i) {
-    if (names_[i] == name) {
-      last_hit_ = static_cast<uint16_t>(i);
-      return last_hit_;
+  bytes[15] = static_cast<unsigned char>(name.size());
+  Key key;
+  std::memcpy(&key.low, bytes, sizeof key.low);
+  std::memcpy(&key.high, bytes + 8, sizeof key.high);
+  return key;
+}
+
+std::optional<uint16_t> BusTable::find(std::string_view name) const noexcept {
+  if (name.size() > kMaxNameLength) {
+    return std::nullopt;
+  }
+  const Key key = make_key(name);
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (keys_[i] == key) {
+      return static_cast<uint16_t>(i);
     }
   }
   return std::nullopt;
@@ -55,8 +69,8 @@ std::optional<uint16_t> BusTable::find_or_add(std::string_view name) {
     return std::nullopt;
   }
   names_.emplace_back(name);
-  last_hit_ = static_cast<uint16_t>(names_.size() - 1);
-  return last_hit_;
+  keys_.push_back(make_key(name));
+  return static_cast<uint16_t>(names_.size() - 1);
 }
 
 const std::string& BusTable::name(uint16_t index) const {

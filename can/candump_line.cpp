@@ -60,7 +60,9 @@ class LineParser {
     }
   }
   bool parse_timestamp(uint64_t& t_ns) noexcept;
-  bool parse_interface(std::string_view& name) noexcept;
+  // Finds the interface in `buses` (nullopt: new and valid, to be added once the line is good).
+  bool parse_interface(const BusTable& buses, std::string_view& name,
+                       std::optional<uint16_t>& bus) noexcept;
   bool parse_id(CanFrame& frame) noexcept;
   bool parse_rtr(CanFrame& frame) noexcept;
   bool parse_data(CanFrame& frame) noexcept;
@@ -74,34 +76,36 @@ class LineParser {
 };
 
 bool LineParser::parse_timestamp(uint64_t& t_ns) noexcept {
-  if (p_ == end_ || *p_ != '(') {
-    return fail(p_, "expected '(' starting the timestamp");
+  // A local cursor stays in a register; the member would be reloaded after every store.
+  const char* p = p_;
+  if (p == end_ || *p != '(') {
+    return fail(p, "expected '(' starting the timestamp");
   }
-  ++p_;
-  const char* digits = p_;
+  ++p;
+  const char* digits = p;
   uint64_t seconds = 0;
-  while (p_ != end_ && is_digit(*p_)) {
-    seconds = seconds * 10 + static_cast<uint64_t>(*p_ - '0');
+  while (p != end_ && is_digit(*p)) {
+    seconds = seconds * 10 + static_cast<uint64_t>(*p - '0');
     if (seconds > kMaxSeconds) {
       return fail(digits, "timestamp too large for 64-bit nanoseconds");
     }
-    ++p_;
+    ++p;
   }
-  if (p_ == digits) {
-    return fail(p_, "expected the seconds of the timestamp");
+  if (p == digits) {
+    return fail(p, "expected the seconds of the timestamp");
   }
-  if (p_ == end_ || *p_ != '.') {
-    return fail(p_, "expected '.' in the timestamp");
+  if (p == end_ || *p != '.') {
+    return fail(p, "expected '.' in the timestamp");
   }
-  ++p_;
-  const char* fraction_start = p_;
+  ++p;
+  const char* fraction_start = p;
   uint64_t fraction = 0;
-  while (p_ != end_ && is_digit(*p_) && p_ - fraction_start < 9) {
-    fraction = fraction * 10 + static_cast<uint64_t>(*p_ - '0');
-    ++p_;
+  while (p != end_ && is_digit(*p) && p - fraction_start < 9) {
+    fraction = fraction * 10 + static_cast<uint64_t>(*p - '0');
+    ++p;
   }
-  const auto fraction_digits = p_ - fraction_start;
-  if ((fraction_digits != 6 && fraction_digits != 9) || (p_ != end_ && is_digit(*p_))) {
+  const auto fraction_digits = p - fraction_start;
+  if ((fraction_digits != 6 && fraction_digits != 9) || (p != end_ && is_digit(*p))) {
     return fail(fraction_start, "timestamp fraction must have 6 or 9 digits");
   }
   if (fraction_digits == 6) {
@@ -111,10 +115,10 @@ bool LineParser::parse_timestamp(uint64_t& t_ns) noexcept {
     return fail(digits, "timestamp too large for 64-bit nanoseconds");
   }
   t_ns = seconds * kNsPerSecond + fraction;
-  if (p_ == end_ || *p_ != ')') {
-    return fail(p_, "expected ')' closing the timestamp");
+  if (p == end_ || *p != ')') {
+    return fail(p, "expected ')' closing the timestamp");
   }
-  ++p_;
+  p_ = p + 1;
   if (!at_field_end()) {
     return fail(p_, "expected a space after the timestamp");
   }
@@ -122,12 +126,15 @@ bool LineParser::parse_timestamp(uint64_t& t_ns) noexcept {
   return true;
 }
 
-bool LineParser::parse_interface(std::string_view& name) noexcept {
+bool LineParser::parse_interface(const BusTable& buses, std::string_view& name,
+                                 std::optional<uint16_t>& bus) noexcept {
   const char* start = p_;
-  while (!at_field_end()) {
-    ++p_;
+  const char* p = p_;
+  while (p != end_ && !is_blank(*p)) {
+    ++p;
   }
-  name = std::string_view(start, static_cast<size_t>(p_ - start));
+  p_ = p;
+  name = std::string_view(start, static_cast<size_t>(p - start));
   skip_blanks();
   if (name.empty()) {
     return fail(start, "expected an interface name after the timestamp");
@@ -137,6 +144,10 @@ bool LineParser::parse_interface(std::string_view& name) noexcept {
       return fail(start, "expected an interface name before the frame");
     }
     return fail(p_, "expected a frame after the interface name");
+  }
+  bus = buses.find(name);
+  if (bus) {
+    return true;  // names in the table are valid
   }
   if (name.size() > BusTable::kMaxNameLength) {
     return fail(start, "interface name longer than 15 bytes");
@@ -218,40 +229,45 @@ bool LineParser::parse_dlc_suffix(CanFrame& frame) noexcept {
 bool LineParser::parse_data(CanFrame& frame) noexcept {
   const bool fd = (frame.flags & CanFrame::kFd) != 0;
   const uint32_t max_len = fd ? CanFrame::kMaxFdLen : CanFrame::kMaxClassicLen;
+  // Local copies: stores into frame.data (unsigned char) may alias anything, which would make
+  // the compiler reload member cursors after every byte.
+  const char* p = p_;
+  const char* const end = end_;
+  uint8_t* const out = frame.data;
   uint32_t len = 0;
-  while (!at_field_end()) {
-    if (*p_ == '.' && len > 0) {
-      ++p_;
-      if (at_field_end() || hex_value(*p_) == kNotHex) {
-        return fail(p_, "expected a data byte after the '.' separator");
+  while (p != end && !is_blank(*p)) {
+    if (*p == '.' && len > 0) {
+      ++p;
+      if (p == end || hex_value(*p) == kNotHex) {
+        return fail(p, "expected a data byte after the '.' separator");
       }
     }
-    if (*p_ == '_' && !fd && len == CanFrame::kMaxClassicLen) {
+    if (*p == '_' && !fd && len == CanFrame::kMaxClassicLen) {
+      p_ = p;
       frame.len = static_cast<uint8_t>(len);
       return parse_dlc_suffix(frame);
     }
-    const uint8_t high = hex_value(*p_);
+    const uint8_t high = hex_value(*p);
     if (high == kNotHex) {
-      return fail(p_, *p_ == '_' ? "DLC suffix '_' only follows 8 data bytes of a classic frame"
-                                 : "invalid hex digit in the data");
+      return fail(p, *p == '_' ? "DLC suffix '_' only follows 8 data bytes of a classic frame"
+                               : "invalid hex digit in the data");
     }
     if (len == max_len) {
-      return fail(p_, fd ? "CAN FD frame has more than 64 data bytes"
-                         : "classic frame has more than 8 data bytes");
+      return fail(p, fd ? "CAN FD frame has more than 64 data bytes"
+                        : "classic frame has more than 8 data bytes");
     }
-    ++p_;
-    if (at_field_end() || *p_ == '.' || *p_ == '_') {
-      return fail(p_, "data has odd number of hex digits");
-    }
-    const uint8_t low = hex_value(*p_);
+    ++p;
+    const uint8_t low = p == end ? kNotHex : hex_value(*p);
     if (low == kNotHex) {
-      return fail(p_, "invalid hex digit in the data");
+      const bool odd = p == end || is_blank(*p) || *p == '.' || *p == '_';
+      return fail(p, odd ? "data has odd number of hex digits" : "invalid hex digit in the data");
     }
-    ++p_;
-    frame.data[len++] = static_cast<uint8_t>((high << 4) | low);
+    ++p;
+    out[len++] = static_cast<uint8_t>((high << 4) | low);
   }
+  p_ = p;
   if (fd && !valid_fd_len(len)) {
-    return fail(p_, "CAN FD length must be 0..8, 12, 16, 20, 24, 32, 48 or 64 bytes");
+    return fail(p, "CAN FD length must be 0..8, 12, 16, 20, 24, 32, 48 or 64 bytes");
   }
   frame.len = static_cast<uint8_t>(len);
   return true;
@@ -279,7 +295,8 @@ CandumpLineScan LineParser::parse(BusTable& buses, CanFrame& frame) {
   }
   frame = CanFrame{};
   std::string_view iface;
-  if (!parse_timestamp(frame.t_ns) || !parse_interface(iface) || !parse_id(frame)) {
+  std::optional<uint16_t> bus;
+  if (!parse_timestamp(frame.t_ns) || !parse_interface(buses, iface, bus) || !parse_id(frame)) {
     return result_;
   }
   if (p_ != end_ && (*p_ == 'R' || *p_ == 'r')) {
@@ -306,7 +323,9 @@ CandumpLineScan LineParser::parse(BusTable& buses, CanFrame& frame) {
   if (!parse_trailer()) {
     return result_;
   }
-  const std::optional<uint16_t> bus = buses.find_or_add(iface);
+  if (!bus) {
+    bus = buses.find_or_add(iface);
+  }
   if (!bus) {
     fail(begin_, "more than 256 interfaces in one log");
     return result_;

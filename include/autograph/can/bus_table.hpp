@@ -4,7 +4,7 @@
 // bus set) adds interfaces in order of first appearance; a caller who needs stable indices
 // across files presets the table, e.g. BusTable({"can0", "can1"}). Lookups do not allocate and
 // are meant for the per-frame path: tables are tiny (a vehicle has one to four buses), so a
-// linear scan that first tries the previous hit beats hashing.
+// linear scan over names packed into two 64-bit words each beats hashing.
 //
 // Not thread-safe: one thread owns a table.
 #pragma once
@@ -52,9 +52,16 @@ class BusTable {
   const std::vector<std::string>& names() const noexcept { return names_; }
 
  private:
+  // A name packed for comparison: bytes 0..14 hold the name zero-padded, byte 15 its length.
+  struct Key {
+    uint64_t low = 0;
+    uint64_t high = 0;
+    bool operator==(const Key&) const = default;
+  };
+  static Key make_key(std::string_view name) noexcept;
+
   std::vector<std::string> names_;
-  // Index of the most recent hit: consecutive frames usually come from the same bus.
-  mutable uint16_t last_hit_ = 0;
+  std::vector<Key> keys_;  // keys_[i] packs names_[i]
 };
 
 }  // namespace autograph::can
