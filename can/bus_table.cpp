@@ -1,7 +1,5 @@
 #include "autograph/can/bus_table.hpp"
 
-#include <cstring>
-
 #include "autograph/check.hpp"
 
 namespace autograph::can {
@@ -36,28 +34,39 @@ bool BusTable::valid_name(std::string_view name) noexcept {
 }
 
 BusTable::Key BusTable::make_key(std::string_view name) noexcept {
-  unsigned char bytes[16] = {};
-  for (size_t i = 0; i < name.size(); ++i) {
-    bytes[i] = static_cast<unsigned char>(name[i]);
-  }
-  bytes[15] = static_cast<unsigned char>(name.size());
+  // Built in registers: byte stores to memory read back as words would stall store forwarding.
   Key key;
-  std::memcpy(&key.low, bytes, sizeof key.low);
-  std::memcpy(&key.high, bytes + 8, sizeof key.high);
+  for (size_t i = 0; i < name.size(); ++i) {
+    const uint64_t byte = static_cast<unsigned char>(name[i]);
+    if (i < 8) {
+      key.low |= byte << (8 * i);
+    } else {
+      key.high |= byte << (8 * (i - 8));
+    }
+  }
+  key.high |= static_cast<uint64_t>(name.size()) << 56;
   return key;
 }
 
-std::optional<uint16_t> BusTable::find(std::string_view name) const noexcept {
+int BusTable::index_of(std::string_view name) const noexcept {
   if (name.size() > kMaxNameLength) {
-    return std::nullopt;
+    return -1;
   }
   const Key key = make_key(name);
   for (size_t i = 0; i < keys_.size(); ++i) {
     if (keys_[i] == key) {
-      return static_cast<uint16_t>(i);
+      return static_cast<int>(i);
     }
   }
-  return std::nullopt;
+  return -1;
+}
+
+std::optional<uint16_t> BusTable::find(std::string_view name) const noexcept {
+  const int index = index_of(name);
+  if (index < 0) {
+    return std::nullopt;
+  }
+  return static_cast<uint16_t>(index);
 }
 
 std::optional<uint16_t> BusTable::find_or_add(std::string_view name) {

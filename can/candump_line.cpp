@@ -60,10 +60,14 @@ class LineParser {
     }
   }
   bool parse_timestamp(uint64_t& t_ns) noexcept;
-  // Finds the interface in `buses` (nullopt: new and valid, to be added once the line is good).
-  bool parse_interface(const BusTable& buses, std::string_view& name,
-                       std::optional<uint16_t>& bus) noexcept;
+  // Checks the sum, stores it, and expects ')' and a blank at `p` (just after the fraction).
+  bool finish_timestamp(const char* p, uint64_t seconds, uint64_t fraction,
+                        uint64_t& t_ns) noexcept;
+  // Finds the interface in `buses` (-1: new and valid, to be added once the line is good).
+  bool parse_interface(const BusTable& buses, std::string_view& name, int& bus) noexcept;
   bool parse_id(CanFrame& frame) noexcept;
+  // What follows "<id>#": a remote request, or CAN FD flags and data, or classic data.
+  bool parse_payload(CanFrame& frame) noexcept;
   bool parse_rtr(CanFrame& frame) noexcept;
   bool parse_data(CanFrame& frame) noexcept;
   bool parse_dlc_suffix(CanFrame& frame) noexcept;
@@ -100,6 +104,21 @@ bool LineParser::parse_timestamp(uint64_t& t_ns) noexcept {
   ++p;
   const char* fraction_start = p;
   uint64_t fraction = 0;
+  if (end_ - p > 6 && p[6] == ')') {
+    // The usual 6 digits: independent digit values and one branch, not a dependent chain.
+    uint32_t d[6];
+    uint32_t bad = 0;
+    for (int i = 0; i < 6; ++i) {
+      d[i] = static_cast<uint32_t>(static_cast<unsigned char>(p[i])) - '0';
+      bad |= d[i] > 9 ? 1u : 0u;
+    }
+    if (bad == 0) {
+      fraction = (d[0] * 100000u + d[1] * 10000u + d[2] * 1000u + d[3] * 100u + d[4] * 10u + d[5]) *
+                 uint64_t{1000};
+      p += 6;
+      return finish_timestamp(p, seconds, fraction, t_ns);
+    }
+  }
   while (p != end_ && is_digit(*p) && p - fraction_start < 9) {
     fraction = fraction * 10 + static_cast<uint64_t>(*p - '0');
     ++p;
@@ -111,8 +130,13 @@ bool LineParser::parse_timestamp(uint64_t& t_ns) noexcept {
   if (fraction_digits == 6) {
     fraction *= 1000;
   }
+  return finish_timestamp(p, seconds, fraction, t_ns);
+}
+
+bool LineParser::finish_timestamp(const char* p, uint64_t seconds, uint64_t fraction,
+                                  uint64_t& t_ns) noexcept {
   if (seconds == kMaxSeconds && fraction > UINT64_MAX - kMaxSeconds * kNsPerSecond) {
-    return fail(digits, "timestamp too large for 64-bit nanoseconds");
+    return fail(p_ + 1, "timestamp too large for 64-bit nanoseconds");
   }
   t_ns = seconds * kNsPerSecond + fraction;
   if (p == end_ || *p != ')') {
@@ -126,8 +150,7 @@ bool LineParser::parse_timestamp(uint64_t& t_ns) noexcept {
   return true;
 }
 
-bool LineParser::parse_interface(const BusTable& buses, std::string_view& name,
-                                 std::optional<uint16_t>& bus) noexcept {
+bool LineParser::parse_interface(const BusTable& buses, std::string_view& name, int& bus) noexcept {
   const char* start = p_;
   const char* p = p_;
   while (p != end_ && !is_blank(*p)) {
@@ -145,8 +168,8 @@ bool LineParser::parse_interface(const BusTable& buses, std::string_view& name,
     }
     return fail(p_, "expected a frame after the interface name");
   }
-  bus = buses.find(name);
-  if (bus) {
+  bus = buses.index_of(name);
+  if (bus >= 0) {
     return true;  // names in the table are valid
   }
   if (name.size() > BusTable::kMaxNameLength) {
@@ -235,6 +258,17 @@ bool LineParser::parse_data(CanFrame& frame) noexcept {
   const char* const end = end_;
   uint8_t* const out = frame.data;
   uint32_t len = 0;
+  // Fast path for plain hex pairs, one branch per byte; separators, suffixes, the end of the
+  // field and every error are left to the general loop below.
+  while (len < max_len && end - p >= 2) {
+    const uint8_t high = hex_value(p[0]);
+    const uint8_t low = hex_value(p[1]);
+    if (((high | low) & 0xF0) != 0) {
+      break;
+    }
+    out[len++] = static_cast<uint8_t>((high << 4) | low);
+    p += 2;
+  }
   while (p != end && !is_blank(*p)) {
     if (*p == '.' && len > 0) {
       ++p;
@@ -273,6 +307,24 @@ bool LineParser::parse_data(CanFrame& frame) noexcept {
   return true;
 }
 
+bool LineParser::parse_payload(CanFrame& frame) noexcept {
+  if (p_ != end_ && (*p_ == 'R' || *p_ == 'r')) {
+    return parse_rtr(frame);
+  }
+  if (p_ != end_ && *p_ == '#') {
+    ++p_;
+    const uint8_t fd_flags = p_ == end_ ? kNotHex : hex_value(*p_);
+    if (fd_flags == kNotHex || (fd_flags & ~(kFdFlagsBrs | kFdFlagsEsi | kFdFlagsFdf)) != 0) {
+      return fail(p_, "expected a CAN FD flags digit 0..7 after '##'");
+    }
+    frame.flags |= CanFrame::kFd;
+    frame.flags |= (fd_flags & kFdFlagsBrs) != 0 ? CanFrame::kBrs : uint8_t{0};
+    frame.flags |= (fd_flags & kFdFlagsEsi) != 0 ? CanFrame::kEsi : uint8_t{0};
+    ++p_;
+  }
+  return parse_data(frame);
+}
+
 bool LineParser::parse_trailer() noexcept {
   if (!at_field_end()) {
     return fail(p_, "unexpected characters after the frame");
@@ -295,42 +347,20 @@ CandumpLineScan LineParser::parse(BusTable& buses, CanFrame& frame) {
   }
   frame = CanFrame{};
   std::string_view iface;
-  std::optional<uint16_t> bus;
-  if (!parse_timestamp(frame.t_ns) || !parse_interface(buses, iface, bus) || !parse_id(frame)) {
+  int bus = -1;
+  if (!parse_timestamp(frame.t_ns) || !parse_interface(buses, iface, bus) || !parse_id(frame) ||
+      !parse_payload(frame) || !parse_trailer()) {
     return result_;
   }
-  if (p_ != end_ && (*p_ == 'R' || *p_ == 'r')) {
-    if (!parse_rtr(frame)) {
+  if (bus < 0) {
+    const std::optional<uint16_t> added = buses.find_or_add(iface);
+    if (!added) {
+      fail(begin_, "more than 256 interfaces in one log");
       return result_;
     }
-  } else {
-    if (p_ != end_ && *p_ == '#') {
-      ++p_;
-      const uint8_t fd_flags = p_ == end_ ? kNotHex : hex_value(*p_);
-      if (fd_flags == kNotHex || (fd_flags & ~(kFdFlagsBrs | kFdFlagsEsi | kFdFlagsFdf)) != 0) {
-        fail(p_, "expected a CAN FD flags digit 0..7 after '##'");
-        return result_;
-      }
-      frame.flags |= CanFrame::kFd;
-      frame.flags |= (fd_flags & kFdFlagsBrs) != 0 ? CanFrame::kBrs : uint8_t{0};
-      frame.flags |= (fd_flags & kFdFlagsEsi) != 0 ? CanFrame::kEsi : uint8_t{0};
-      ++p_;
-    }
-    if (!parse_data(frame)) {
-      return result_;
-    }
+    bus = *added;
   }
-  if (!parse_trailer()) {
-    return result_;
-  }
-  if (!bus) {
-    bus = buses.find_or_add(iface);
-  }
-  if (!bus) {
-    fail(begin_, "more than 256 interfaces in one log");
-    return result_;
-  }
-  frame.bus = *bus;
+  frame.bus = static_cast<uint16_t>(bus);
   result_.kind = CandumpLineKind::kFrame;
   return result_;
 }

@@ -38,6 +38,9 @@ class BusTable {
 
   // The index of `name`, if present. Does not allocate.
   std::optional<uint16_t> find(std::string_view name) const noexcept;
+  // The same for the per-frame path: the index of `name`, or -1 when absent. (GCC returns an
+  // optional<uint16_t> through memory in a way that stalls store forwarding: ~10 ns a call.)
+  int index_of(std::string_view name) const noexcept;
 
   // The index of `name`, adding it at the end when absent. Returns nullopt, leaving the table
   // unchanged, when the name is absent and the table already holds kMaxBuses names. The caller
