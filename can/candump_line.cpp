@@ -25,9 +25,9 @@ constexpr std::array<uint8_t, 256> make_hex_table() {
   for (int c = '0'; c <= '9'; ++c) {
     table[static_cast<size_t>(c)] = static_cast<uint8_t>(c - '0');
   }
-  for (int c = 'A'; c <= 'F'; ++c) {
-    table[static_cast<size_t>(c)] = static_cast<uint8_t>(c - 'A' + 10);
-    table[static_cast<size_t>(c - 'A' + 'a')] = static_cast<uint8_t>(c - 'A' + 10);
+  for (size_t i = 0; i < 6; ++i) {
+    table[size_t{'A'} + i] = static_cast<uint8_t>(10 + i);
+    table[size_t{'a'} + i] = static_cast<uint8_t>(10 + i);
   }
   return table;
 }
