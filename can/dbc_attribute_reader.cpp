@@ -68,6 +68,16 @@ std::string_view object_name(Object object) noexcept {
   return "?";
 }
 
+std::string describe(const AttributeValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) {
+    return fmt::format("\"{}\"", *text);
+  }
+  if (const auto* integer = std::get_if<int64_t>(&value)) {
+    return fmt::format("{}", *integer);
+  }
+  return fmt::format("{}", std::get<double>(value));
+}
+
 bool is_message_attribute(const AttributeDefinition& definition, std::string_view name) {
   return definition.object == Object::kMessage && definition.name == name;
 }
@@ -172,8 +182,8 @@ Result<std::optional<uint32_t>> DbcAttributeReader::read_object(DbcCursor& curso
   const std::optional<Object> parsed = object_of(keyword);
   if (!parsed) {
     return tl::unexpected(cursor.error_at(
-        at, fmt::format("expected BU_, BO_, SG_, EV_ or the attribute value, found '{}'",
-                        keyword)));
+        at,
+        fmt::format("expected BU_, BO_, SG_, EV_ or the attribute value, found '{}'", keyword)));
   }
   object = *parsed;
   if (object == Object::kMessage) {
@@ -195,9 +205,9 @@ Result<void> DbcAttributeReader::read_value(DbcCursor& cursor) {
   AG_DBC_ASSIGN(message_id, read_object(cursor, object));
   if (object != definition->object) {
     return tl::unexpected(cursor.error_at(
-        object_at, fmt::format("expected {} for attribute '{}', found {}",
-                               object_name(definition->object), definition->name,
-                               object_name(object))));
+        object_at,
+        fmt::format("expected {} for attribute '{}', found {}", object_name(definition->object),
+                    definition->name, object_name(object))));
   }
   const DbcCursor::Position at = cursor.next_position();
   AG_DBC_ASSIGN(value, read_any_value(cursor));
@@ -225,8 +235,8 @@ Result<bool> DbcAttributeReader::frame_format_is_fd(const AttributeDefinition& d
   const auto* index = std::get_if<int64_t>(&value);
   if (index == nullptr) {
     return tl::unexpected(cursor.error_at(
-        at, fmt::format("expected an integer or a label for {}, found a real number",
-                        kFrameFormat)));
+        at,
+        fmt::format("expected an integer or a label for {}, found a real number", kFrameFormat)));
   }
   if (definition.kind != Kind::kEnum) {
     return *index == kStandardFdIndex || *index == kExtendedFdIndex;
@@ -239,8 +249,7 @@ Result<bool> DbcAttributeReader::frame_format_is_fd(const AttributeDefinition& d
   return definition.enum_values[static_cast<size_t>(*index)].ends_with("_FD");
 }
 
-Result<uint32_t> DbcAttributeReader::cycle_time(const AttributeValue& value,
-                                                DbcCursor::Position at,
+Result<uint32_t> DbcAttributeReader::cycle_time(const AttributeValue& value, DbcCursor::Position at,
                                                 const DbcCursor& cursor) const {
   double number = -1;
   if (const auto* integer = std::get_if<int64_t>(&value)) {
@@ -250,7 +259,8 @@ Result<uint32_t> DbcAttributeReader::cycle_time(const AttributeValue& value,
   }
   if (!(number >= 0 && number <= UINT32_MAX && std::floor(number) == number)) {
     return tl::unexpected(cursor.error_at(
-        at, fmt::format("expected a {} of 0 to 4294967295 ms, found another value", kCycleTime)));
+        at,
+        fmt::format("expected a {} of 0 to 4294967295 ms, found {}", kCycleTime, describe(value))));
   }
   return static_cast<uint32_t>(number);
 }

@@ -42,8 +42,7 @@ class DbcAttributeReader {
   [[nodiscard]] Result<AttributeDefinition*> read_defined_name(DbcCursor& cursor);
   // What a value of VFrameFormat or GenMsgCycleTime means; fails for values out of range.
   [[nodiscard]] Result<bool> frame_format_is_fd(const AttributeDefinition& definition,
-                                                const AttributeValue& value,
-                                                DbcCursor::Position at,
+                                                const AttributeValue& value, DbcCursor::Position at,
                                                 const DbcCursor& cursor) const;
   [[nodiscard]] Result<uint32_t> cycle_time(const AttributeValue& value, DbcCursor::Position at,
                                             const DbcCursor& cursor) const;

@@ -11,9 +11,7 @@ bool is_name_start(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 bool is_name_char(char c) noexcept { return is_name_start(c) || is_digit(c); }
-bool is_word_char(char c) noexcept {
-  return is_name_char(c) || c == '.' || c == '+' || c == '-';
-}
+bool is_word_char(char c) noexcept { return is_name_char(c) || c == '.' || c == '+' || c == '-'; }
 
 // Longest token shown in "found ..." before it is cut.
 constexpr size_t kMaxShownToken = 40;
@@ -100,6 +98,10 @@ bool DbcCursor::next_first_on_line() noexcept {
 
 DbcCursor::Position DbcCursor::next_position() noexcept {
   skip_space();
+  return Position{line_, static_cast<int>(pos_ - line_start_) + 1};
+}
+
+DbcCursor::Position DbcCursor::position() const noexcept {
   return Position{line_, static_cast<int>(pos_ - line_start_) + 1};
 }
 
@@ -197,8 +199,8 @@ Result<double> DbcCursor::real(std::string_view what) {
     chars.remove_prefix(1);
   }
   double value = 0;
-  const auto [end, error] = std::from_chars(chars.data(), chars.data() + chars.size(), value,
-                                            std::chars_format::general);
+  const auto [end, error] =
+      std::from_chars(chars.data(), chars.data() + chars.size(), value, std::chars_format::general);
   if (error != std::errc() || end != chars.data() + chars.size() || chars.empty() ||
       !std::isfinite(value)) {
     return tl::unexpected(expected(what));
@@ -229,16 +231,16 @@ Result<std::string> DbcCursor::quoted(std::string_view what) {
     }
     advance();
   }
-  return tl::unexpected(error_at(start, fmt::format("expected '\"' closing {}, found end of file",
-                                                    what)));
+  return tl::unexpected(
+      error_at(start, fmt::format("expected '\"' closing {}, found end of file", what)));
 }
 
 Result<void> DbcCursor::skip_statement(std::string_view keyword, Position start) {
   for (;;) {
     skip_space();
     if (done()) {
-      return tl::unexpected(error_at(
-          start, fmt::format("expected ';' ending {}, found end of file", keyword)));
+      return tl::unexpected(
+          error_at(start, fmt::format("expected ';' ending {}, found end of file", keyword)));
     }
     const char c = text_[pos_];
     if (c == ';') {
@@ -262,9 +264,9 @@ Result<void> DbcCursor::skip_statement(std::string_view keyword, Position start)
     const Position here = next_position();
     const std::string_view word = *name("name");
     if (word == "BO_" || word == "SG_") {
-      return tl::unexpected(error_at(
-          here, fmt::format("expected ';' ending {} from line {}, found '{}'", keyword,
-                            start.line, word)));
+      return tl::unexpected(
+          error_at(here, fmt::format("expected ';' ending {} from line {}, found '{}'", keyword,
+                                     start.line, word)));
     }
   }
 }

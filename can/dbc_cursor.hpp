@@ -18,11 +18,11 @@
 // Error propagation inside the DBC parser's Result functions, which read many tokens in a row:
 // AG_DBC_TRY(expr) returns the Error of a failed Result<void>; AG_DBC_ASSIGN(name, expr)
 // declares `name` holding the value of a successful Result, or returns its Error.
-#define AG_DBC_TRY(expr)                                 \
-  do {                                                   \
-    if (auto ag_dbc_result = (expr); !ag_dbc_result) {   \
-      return tl::unexpected(ag_dbc_result.error());      \
-    }                                                    \
+#define AG_DBC_TRY(expr)                               \
+  do {                                                 \
+    if (auto ag_dbc_result = (expr); !ag_dbc_result) { \
+      return tl::unexpected(ag_dbc_result.error());    \
+    }                                                  \
   } while (false)
 #define AG_DBC_ASSIGN(name, expr)                 \
   auto name##_result = (expr);                    \
@@ -64,6 +64,8 @@ class DbcCursor {
   bool next_first_on_line() noexcept;
   // Position of the next token, after skip_space().
   Position next_position() noexcept;
+  // Position of the next character, skipping nothing.
+  Position position() const noexcept;
 
   // Consumes `c` when it is the next token; returns whether it did.
   bool accept(char c) noexcept;

@@ -15,7 +15,9 @@ constexpr uint64_t kMaxStartBit = 8 * kMaxMessageLength - 1;
 
 // Position of a Motorola bit counted from the frame's first bit in transmission order (byte 0
 // bit 7 is 0), where the sawtooth numbering of a DBC is byte * 8 + bit-in-byte.
-uint64_t motorola_linear(uint64_t sawtooth) noexcept { return (sawtooth / 8) * 8 + 7 - sawtooth % 8; }
+uint64_t motorola_linear(uint64_t sawtooth) noexcept {
+  return (sawtooth / 8) * 8 + 7 - sawtooth % 8;
+}
 
 // Parses "m<k>" or "m<k>M" into k; false for anything else.
 bool parse_multiplexed(std::string_view word, uint64_t& value, bool& also_multiplexor) noexcept {
@@ -64,7 +66,8 @@ Result<Message*> DbcMessageReader::read_message(DbcCursor& cursor, DbcCursor::Po
   message.length = static_cast<uint16_t>(length);
   cursor.skip_blanks();
   if (cursor.at_line_end()) {
-    return tl::unexpected(cursor.expected("transmitter node name"));
+    return tl::unexpected(
+        cursor.error_at(cursor.position(), "expected transmitter node name, found end of line"));
   }
   AG_DBC_ASSIGN(transmitter, cursor.name("transmitter node name"));
   message.transmitter = transmitter;
@@ -77,13 +80,15 @@ Result<void> DbcMessageReader::read_signal(DbcCursor& cursor, DbcCursor::Positio
                                            Message& message) {
   Signal signal;
   signal.line = keyword_at.line;
+  const DbcCursor::Position name_at = cursor.next_position();
   AG_DBC_ASSIGN(name, cursor.name("signal name"));
   signal.name = name;
   for (const Signal& other : message.signals) {
     if (other.name == signal.name) {
       return tl::unexpected(cursor.error_at(
-          keyword_at, fmt::format("duplicate signal '{}' in message '{}': first at line {}",
-                                  signal.name, message.name, other.line)));
+          name_at, fmt::format("expected a new signal name in message '{}', found '{}' already "
+                               "defined at line {}",
+                               message.name, signal.name, other.line)));
     }
   }
   const uint32_t index = static_cast<uint32_t>(message.signals.size());
@@ -129,8 +134,7 @@ Result<void> DbcMessageReader::read_indicator(DbcCursor& cursor, Signal& signal)
     signal.is_multiplexor = also_multiplexor;
     signal.mux_values.push_back(MuxRange{value, value});
   } else {
-    return tl::unexpected(
-        cursor.error_at(at, fmt::format("expected {}, found '{}'", kWhat, word)));
+    return tl::unexpected(cursor.error_at(at, fmt::format("expected {}, found '{}'", kWhat, word)));
   }
   return {};
 }

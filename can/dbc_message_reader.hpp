@@ -49,13 +49,12 @@ class DbcMessageReader {
   struct Multiplexed {
     uint32_t message_id = 0;
     uint32_t signal = 0;
-    DbcCursor::Position at;  // of the m<k> indicator
+    DbcCursor::Position at;        // of the m<k> indicator
     bool explicit_values = false;  // SG_MUL_VAL_ named the multiplexor
   };
 
   [[nodiscard]] Result<void> read_indicator(DbcCursor& cursor, Signal& signal);
-  [[nodiscard]] Result<void> read_layout(DbcCursor& cursor, const Message& message,
-                                         Signal& signal);
+  [[nodiscard]] Result<void> read_layout(DbcCursor& cursor, const Message& message, Signal& signal);
   [[nodiscard]] Result<void> read_ranges(DbcCursor& cursor, Signal& signal, bool replace);
   [[nodiscard]] Result<void> check_cycles(const DbcCursor& cursor) const;
 
@@ -65,7 +64,7 @@ class DbcMessageReader {
 
   DbcMessageTable& table_;
   std::vector<std::string>* warnings_;
-  std::vector<Multiplexed> multiplexed_;                // in file order
+  std::vector<Multiplexed> multiplexed_;                    // in file order
   std::unordered_map<uint64_t, size_t> multiplexed_index_;  // multiplexed_key -> multiplexed_
 };
 

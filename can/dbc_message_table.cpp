@@ -8,8 +8,9 @@ Result<void> DbcMessageTable::add(Message message, bool pseudo, DbcCursor::Posit
                                   const DbcCursor& cursor) {
   if (const Message* first = find(message.id); first != nullptr) {
     return tl::unexpected(cursor.error_at(
-        at, fmt::format("duplicate message id {} ({:#x}): '{}' here, '{}' at line {}",
-                        message.id, message.id, message.name, first->name, first->line)));
+        at, fmt::format("expected a new message id, found {} ({:#x}) already used by '{}' at "
+                        "line {}",
+                        message.id, message.id, first->name, first->line)));
   }
   std::vector<Message>& into = pseudo ? database_.pseudo_messages : database_.messages;
   slots_.emplace(message.id, Slot{pseudo, static_cast<uint32_t>(into.size())});
@@ -64,9 +65,9 @@ Result<uint32_t> DbcMessageTable::signal_index(const Message& message, std::stri
       return static_cast<uint32_t>(i);
     }
   }
-  return tl::unexpected(cursor.error_at(
-      at, fmt::format("expected a signal of message '{}' ({:#x}), found '{}'", message.name,
-                      message.id, name)));
+  return tl::unexpected(
+      cursor.error_at(at, fmt::format("expected a signal of message '{}' ({:#x}), found '{}'",
+                                      message.name, message.id, name)));
 }
 
 }  // namespace autograph::can

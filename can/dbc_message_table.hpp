@@ -36,8 +36,7 @@ class DbcMessageTable {
   [[nodiscard]] Result<std::pair<Message*, uint32_t>> read_signal(DbcCursor& cursor);
 
   // The index of the signal `name` in `message`, or fails at the cursor's next token.
-  [[nodiscard]] static Result<uint32_t> signal_index(const Message& message,
-                                                     std::string_view name,
+  [[nodiscard]] static Result<uint32_t> signal_index(const Message& message, std::string_view name,
                                                      DbcCursor::Position at,
                                                      const DbcCursor& cursor);
 

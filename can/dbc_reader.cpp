@@ -4,8 +4,7 @@
 
 namespace autograph::can {
 
-DbcReader::DbcReader(std::string_view text, std::string_view source,
-                     const DbcParseOptions& options)
+DbcReader::DbcReader(std::string_view text, std::string_view source, const DbcParseOptions& options)
     : source_(source),
       cursor_(text, source),
       table_(database_),
@@ -179,8 +178,7 @@ Result<void> DbcReader::read_signal_choices() {
     const auto table = database_.value_tables.find(std::string(table_name));
     if (table == database_.value_tables.end()) {
       return tl::unexpected(cursor_.error_at(
-          at, fmt::format("expected a value table defined by VAL_TABLE_, found '{}'",
-                          table_name)));
+          at, fmt::format("expected a value table defined by VAL_TABLE_, found '{}'", table_name)));
     }
     signal.choices = table->second;
     return cursor_.expect(';', "';' after the value table name");

@@ -41,7 +41,7 @@ bool is_valid_utf8(std::string_view bytes) noexcept {
       continue;
     }
     size_t extra = 0;
-    uint8_t low = 0x80;  // bounds of the first continuation byte, which exclude overlong
+    uint8_t low = 0x80;   // bounds of the first continuation byte, which exclude overlong
     uint8_t high = 0xBF;  // forms, surrogates and code points above U+10FFFF
     if (lead >= 0xC2 && lead <= 0xDF) {
       extra = 1;

@@ -73,7 +73,8 @@ BO_ 291 Engine: 8 ECU1
 }
 
 TEST(DbcParser, AcceptsBitTimingWithBaudRateAndSpacedColon) {
-  const Database db = parse_ok("BS_: 500 : 12,34\nBO_ 1 A : 2 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n");
+  const Database db =
+      parse_ok("BS_: 500 : 12,34\nBO_ 1 A : 2 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n");
   ASSERT_EQ(db.messages.size(), 1u);
   EXPECT_EQ(db.messages[0].signals.size(), 1u);
 }
@@ -218,13 +219,14 @@ CM_ EV_ Env "env";
   const Message& message = db.messages.at(0);
   EXPECT_EQ(message.comment, "replaces: BO_ left out (Hyundai CAN FD has these)");
   EXPECT_EQ(message.signals.at(0).comment, "signal comment");
-  const Database first = parse_ok(
-      "BO_ 1 M: 8 X\nCM_ BO_ 1 \"50Hz.\r\n\r\nSays \\\"hi\\\" \\\\ ok\";\n");
+  const Database first =
+      parse_ok("BO_ 1 M: 8 X\nCM_ BO_ 1 \"50Hz.\r\n\r\nSays \\\"hi\\\" \\\\ ok\";\n");
   EXPECT_EQ(first.messages.at(0).comment, "50Hz.\n\nSays \"hi\" \\ ok");
 }
 
 TEST(DbcParser, KeepsAttributeDefinitionsAndAppliesFrameFormatAndCycleTime) {
-  const Database db = parse_ok(R"dbc(BA_DEF_ BO_  "VFrameFormat" ENUM  "StandardCAN","ExtendedCAN","reserved","StandardCAN_FD","ExtendedCAN_FD";
+  const Database db = parse_ok(
+      R"dbc(BA_DEF_ BO_  "VFrameFormat" ENUM  "StandardCAN","ExtendedCAN","reserved","StandardCAN_FD","ExtendedCAN_FD";
 BA_DEF_ BO_  "GenMsgCycleTime" INT 0 100000;
 BA_DEF_  "BusType" STRING ;
 BA_DEF_ SG_  "GenSigStartValue" FLOAT -1E+10 1E+10;
@@ -302,16 +304,27 @@ BO_ 2 N: 8 A
 TEST(DbcParser, ConvertsWindows1252TextToUtf8) {
   // "°C" and "Geschwindigkeit überschritten – €" in Windows-1252.
   const Database db = parse_ok(
-      "BO_ 1 M: 8 X\r\n SG_ T : 0|8@1+ (1,0) [0|0] \"\xB0" "C\" X\r\n"
-      "CM_ SG_ 1 T \"Geschwindigkeit \xFC" "berschritten \x96 \x80\";\r\n");
+      "BO_ 1 M: 8 X\r\n SG_ T : 0|8@1+ (1,0) [0|0] \"\xB0"
+      "C\" X\r\n"
+      "CM_ SG_ 1 T \"Geschwindigkeit \xFC"
+      "berschritten \x96 \x80\";\r\n");
   const Signal& signal = db.messages.at(0).signals.at(0);
-  EXPECT_EQ(signal.unit, "\xC2\xB0" "C");
-  EXPECT_EQ(signal.comment, "Geschwindigkeit \xC3\xBC" "berschritten \xE2\x80\x93 \xE2\x82\xAC");
+  EXPECT_EQ(signal.unit,
+            "\xC2\xB0"
+            "C");
+  EXPECT_EQ(signal.comment,
+            "Geschwindigkeit \xC3\xBC"
+            "berschritten \xE2\x80\x93 \xE2\x82\xAC");
 }
 
 TEST(DbcParser, KeepsUtf8TextAndDropsByteOrderMark) {
-  const Database db = parse_ok("\xEF\xBB\xBF" "BO_ 1 M: 8 X\n SG_ T : 0|8@1+ (1,0) [0|0] \"\xC2\xB0" "C\" X\n");
-  EXPECT_EQ(db.messages.at(0).signals.at(0).unit, "\xC2\xB0" "C");
+  const Database db = parse_ok(
+      "\xEF\xBB\xBF"
+      "BO_ 1 M: 8 X\n SG_ T : 0|8@1+ (1,0) [0|0] \"\xC2\xB0"
+      "C\" X\n");
+  EXPECT_EQ(db.messages.at(0).signals.at(0).unit,
+            "\xC2\xB0"
+            "C");
 }
 
 TEST(DbcParser, AcceptsSignalsAtTheBoundaries) {
