@@ -82,10 +82,16 @@ Result<void> DbcReader::read_statement(std::string_view keyword, DbcCursor::Posi
 }
 
 Result<void> DbcReader::read_new_symbols() {
-  // The list is the indented names after "NS_ :"; the next unindented line ends it.
+  // The list is the indented names after "NS_ :"; the next unindented line ends it, and so
+  // does BS_, BU_ or BO_ even when indented: those are never new symbols.
   AG_DBC_TRY(cursor_.expect(':', "':' after NS_"));
   while (!cursor_.at_end() && !cursor_.next_at_column_one()) {
-    AG_DBC_TRY(cursor_.name("a symbol name in the NS_ list"));
+    DbcCursor probe = cursor_;
+    AG_DBC_ASSIGN(symbol, probe.name("a symbol name in the NS_ list"));
+    if (symbol == "BS_" || symbol == "BU_" || symbol == "BO_") {
+      break;
+    }
+    cursor_ = probe;
   }
   return {};
 }

@@ -72,6 +72,12 @@ BO_ 291 Engine: 8 ECU1
   EXPECT_EQ(db.find(291 | CanFrame::kEffFlag), nullptr);
 }
 
+TEST(DbcParser, EndsTheNewSymbolListAtAnIndentedBitTimingOrMessage) {
+  const Database db = parse_ok("NS_ : NS_DESC_\n  CM_\n  BO_ 1 M: 8 X\n");
+  ASSERT_EQ(db.messages.size(), 1u);
+  EXPECT_EQ(parse_ok("NS_ :\n  CM_\n  BS_:\nBU_: A\n").nodes, (std::vector<std::string>{"A"}));
+}
+
 TEST(DbcParser, AcceptsBitTimingWithBaudRateAndSpacedColon) {
   const Database db =
       parse_ok("BS_: 500 : 12,34\nBO_ 1 A : 2 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n");
