@@ -220,6 +220,20 @@ TEST(CandumpLog, LineLongerThanTheBufferIsAnError) {
   EXPECT_EQ(skipping->line_number(), 4u);
 }
 
+TEST(CandumpLog, LineThatFillsTheBufferWithItsNewlineIsRead) {
+  const std::string line = "(1.000000) can0 123#";
+  const std::string fits = std::string(255 - line.size(), ' ') + line + "\n";
+  const std::string too_long = std::string(256 - line.size(), ' ') + line + "\n";
+  const std::string path = write_temp("boundary.log", fits + too_long + fits);
+  Result<CandumpReader> reader = CandumpReader::open(path, {}, {false, 256});
+  ASSERT_TRUE(reader.has_value());
+  CanFrame frame;
+  EXPECT_EQ(next_of(*reader, frame), "frame");
+  EXPECT_EQ(next_of(*reader, frame), path + ":2:1: line longer than the read buffer (256 bytes)");
+  EXPECT_EQ(next_of(*reader, frame), "frame");
+  EXPECT_EQ(next_of(*reader, frame), "end");
+}
+
 TEST(CandumpLog, OverlongLastLineWithoutNewlineIsSkipped) {
   const std::string path =
       write_temp("longlast.log", "(1.000000) can0 123#\n" + std::string(700, 'z'));
