@@ -24,12 +24,15 @@
       return tl::unexpected(ag_dbc_result.error());    \
     }                                                  \
   } while (false)
+// `name` declares a variable, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define AG_DBC_ASSIGN(name, expr)                 \
   auto name##_result = (expr);                    \
   if (!name##_result) {                           \
     return tl::unexpected(name##_result.error()); \
   }                                               \
   auto name = std::move(*name##_result)
+// NOLINTEND(bugprone-macro-parentheses)
 
 namespace autograph::can {
 

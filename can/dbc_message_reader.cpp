@@ -173,7 +173,7 @@ Result<void> DbcMessageReader::read_layout(DbcCursor& cursor, const Message& mes
 
   const bool intel = signal.byte_order == ByteOrder::kLittleEndian;
   const uint64_t last = intel ? start + length - 1 : motorola_linear(start) + length - 1;
-  const uint64_t bits = 8u * message.length;
+  const uint64_t bits = uint64_t{8} * message.length;
   const bool checked = is_can_identifier(message.id);  // no frame carries a pseudo message
   if (start > kMaxStartBit || (checked && (start >= bits || last >= bits))) {
     Error error = cursor.error_at(
