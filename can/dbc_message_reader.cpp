@@ -83,14 +83,6 @@ Result<void> DbcMessageReader::read_signal(DbcCursor& cursor, DbcCursor::Positio
   const DbcCursor::Position name_at = cursor.next_position();
   AG_DBC_ASSIGN(name, cursor.name("signal name"));
   signal.name = name;
-  for (const Signal& other : message.signals) {
-    if (other.name == signal.name) {
-      return tl::unexpected(cursor.error_at(
-          name_at, fmt::format("expected a new signal name in message '{}', found '{}' already "
-                               "defined at line {}",
-                               message.name, signal.name, other.line)));
-    }
-  }
   const uint32_t index = static_cast<uint32_t>(message.signals.size());
   const DbcCursor::Position indicator_at = cursor.next_position();
   if (cursor.peek() != ':') {
@@ -115,8 +107,7 @@ Result<void> DbcMessageReader::read_signal(DbcCursor& cursor, DbcCursor::Positio
     multiplexed_index_.emplace(multiplexed_key(message.id, index), multiplexed_.size());
     multiplexed_.push_back(Multiplexed{message.id, index, indicator_at, false});
   }
-  message.signals.push_back(std::move(signal));
-  return {};
+  return table_.add_signal(message, std::move(signal), name_at, cursor);
 }
 
 Result<void> DbcMessageReader::read_indicator(DbcCursor& cursor, Signal& signal) {
@@ -196,7 +187,7 @@ Result<void> DbcMessageReader::read_mux_values(DbcCursor& cursor) {
   auto [message, index] = target;
   const DbcCursor::Position mux_at = cursor.next_position();
   AG_DBC_ASSIGN(mux_name, cursor.name("multiplexor signal name"));
-  AG_DBC_ASSIGN(mux_index, DbcMessageTable::signal_index(*message, mux_name, mux_at, cursor));
+  AG_DBC_ASSIGN(mux_index, table_.signal_index(*message, mux_name, mux_at, cursor));
   Signal& signal = message->signals[index];
   if (!message->signals[mux_index].is_multiplexor || mux_index == index) {
     return tl::unexpected(cursor.error_at(
