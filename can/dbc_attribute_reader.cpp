@@ -235,8 +235,8 @@ Result<bool> DbcAttributeReader::frame_format_is_fd(const AttributeDefinition& d
   const auto* index = std::get_if<int64_t>(&value);
   if (index == nullptr) {
     return tl::unexpected(cursor.error_at(
-        at,
-        fmt::format("expected an integer or a label for {}, found a real number", kFrameFormat)));
+        at, fmt::format("expected an integer or a label for {}, found {}", kFrameFormat,
+                        describe(value))));
   }
   if (definition.kind != Kind::kEnum) {
     return *index == kStandardFdIndex || *index == kExtendedFdIndex;
