@@ -6,7 +6,6 @@
 #include <iterator>
 #include <string>
 #include <system_error>
-#include <unordered_set>
 #include <utility>
 
 #include "dbc_reader.hpp"
@@ -22,7 +21,7 @@ std::string source_of(const Database& database, const Message& message) {
   return message.source < database.sources.size() ? database.sources[message.source] : "?";
 }
 
-// The message of `database` with the same id in `messages` (real or pseudo) as `message`.
+// The message in `messages` with identifier `id`, or nullptr.
 const Message* same_id(const std::vector<Message>& messages, uint32_t id) {
   const auto found = std::find_if(messages.begin(), messages.end(),
                                   [id](const Message& other) { return other.id == id; });
@@ -58,21 +57,8 @@ Result<Database> load_dbc_file(const std::filesystem::path& path, const DbcParse
 }
 
 Result<void> merge_into(Database& into, Database&& from) {
-  std::unordered_set<uint32_t> ids;
-  for (const auto* messages : {&into.messages, &into.pseudo_messages}) {
-    for (const Message& message : *messages) {
-      ids.insert(message.id);
-    }
-  }
-  for (const auto* messages : {&from.messages, &from.pseudo_messages}) {
-    for (const Message& message : *messages) {
-      if (!ids.contains(message.id)) {
-        continue;
-      }
-      const Message* first = same_id(into.messages, message.id);
-      if (first == nullptr) {
-        first = same_id(into.pseudo_messages, message.id);
-      }
+  for (const Message& message : from.messages) {
+    if (const Message* first = same_id(into.messages, message.id); first != nullptr) {
       return fail(ErrorCode::kMalformed,
                   "{}:{}: message id {:#x} ('{}') is already defined at {}:{} ('{}')",
                   source_of(from, message), message.line, message.id, message.name,

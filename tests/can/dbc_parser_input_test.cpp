@@ -97,6 +97,17 @@ TEST(DbcParser, MergesFilesAndRejectsAnIdDefinedTwice) {
   EXPECT_EQ(into.sources.size(), 2u);
 }
 
+TEST(DbcParser, MergesFilesThatEachHaveAnIndependentSignalsMessage) {
+  constexpr const char* kText =
+      "BO_ 3221225472 VECTOR__INDEPENDENT_SIG_MSG: 0 Vector__XXX\n"
+      " SG_ Lonely : 0|8@1+ (1,0) [0|0] \"\" Vector__XXX\n";
+  Database into = *parse_dbc(kText, "a.dbc");
+  ASSERT_TRUE(merge_into(into, *parse_dbc(kText, "b.dbc")).has_value());
+  ASSERT_EQ(into.pseudo_messages.size(), 2u);
+  EXPECT_EQ(into.pseudo_messages[1].source, 1u);
+  EXPECT_TRUE(into.messages.empty());
+}
+
 TEST(DbcParser, ReportsAMissingFileAsFailedPrecondition) {
   const Result<Database> db = load_dbc_file("/nonexistent/dir/none.dbc");
   ASSERT_FALSE(db.has_value());

@@ -52,12 +52,13 @@ struct DbcParseOptions {
 [[nodiscard]] Result<Database> load_dbc_file(const std::filesystem::path& path,
                                              const DbcParseOptions& options = {});
 
-// Moves the messages, pseudo messages, nodes, value tables, attribute definitions and sources of
-// `from` into `into`, for several DBC files describing one bus. Fails with kMalformed, naming
-// both files and lines, when a message id is in both; `into` is then unchanged. Warnings are
-// appended. Nodes, value
-// tables and attribute definitions already in `into` keep their first definition. The version
-// of `into` is kept unless it is empty.
+// Moves the messages, pseudo messages, nodes, value tables, attribute definitions, warnings and
+// sources of `from` into `into`, for several DBC files describing one bus. Fails with
+// kMalformed, naming both files and lines, when a message id is in both `messages`; `into` is
+// then unchanged. Pseudo messages never clash (each file may have its own
+// VECTOR__INDEPENDENT_SIG_MSG), so Database::pseudo_messages may then hold an id twice. Nodes,
+// value tables and attribute definitions already in `into` keep their first definition. The
+// version of `into` is kept unless it is empty.
 [[nodiscard]] Result<void> merge_into(Database& into, Database&& from);
 
 }  // namespace autograph::can
