@@ -1,6 +1,7 @@
 #include "dbc_message_reader.hpp"
 
 #include <charconv>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -233,45 +234,64 @@ Result<void> DbcMessageReader::read_ranges(DbcCursor& cursor, Signal& signal, bo
 }
 
 Result<void> DbcMessageReader::resolve_multiplexing(const DbcCursor& cursor) {
+  // A simple m<k> refers to the message's one top-level multiplexor (M, not m<k>M).
+  struct TopLevel {
+    std::optional<uint32_t> index;
+    size_t count = 0;
+  };
+  std::unordered_map<uint32_t, TopLevel> top_levels;  // message id -> its top-level multiplexors
   for (const Multiplexed& entry : multiplexed_) {
     if (entry.explicit_values) {
       continue;
     }
     Message& message = *table_.find(entry.message_id);
-    Signal& signal = message.signals[entry.signal];
-    std::optional<uint32_t> found;
-    size_t candidates = 0;
-    for (uint32_t i = 0; i < message.signals.size(); ++i) {
-      const Signal& other = message.signals[i];
-      if (other.is_multiplexor && other.mux_values.empty()) {
-        found = i;
-        ++candidates;
+    auto [top_level, added] = top_levels.try_emplace(entry.message_id);
+    for (uint32_t i = 0; added && i < message.signals.size(); ++i) {
+      if (message.signals[i].is_multiplexor && message.signals[i].mux_values.empty()) {
+        top_level->second.index = i;
+        ++top_level->second.count;
       }
     }
-    if (candidates != 1) {
+    Signal& signal = message.signals[entry.signal];
+    if (top_level->second.count != 1) {
       return tl::unexpected(cursor.error_at(
           entry.at,
           fmt::format("expected one multiplexor signal (M) in message '{}' for the multiplexed "
                       "signal '{}', found {} (SG_MUL_VAL_ names it when there are several)",
-                      message.name, signal.name, candidates)));
+                      message.name, signal.name, top_level->second.count)));
     }
-    signal.multiplexor = found;
+    signal.multiplexor = top_level->second.index;
   }
   return check_cycles(cursor);
 }
 
 Result<void> DbcMessageReader::check_cycles(const DbcCursor& cursor) const {
+  // Every signal is walked once, so nested chains stay linear: kOnChain marks the chain being
+  // walked, kRooted the signals already known to lead to a top-level multiplexor.
+  constexpr uint8_t kUnseen = 0;
+  constexpr uint8_t kOnChain = 1;
+  constexpr uint8_t kRooted = 2;
+  std::unordered_map<uint32_t, std::vector<uint8_t>> states;  // message id -> per signal
+  std::vector<uint32_t> chain;
   for (const Multiplexed& entry : multiplexed_) {
     const Message& message = *table_.find(entry.message_id);
-    std::optional<uint32_t> next = message.signals[entry.signal].multiplexor;
-    for (size_t steps = 0; next.has_value(); ++steps) {
-      if (steps >= message.signals.size()) {
-        return tl::unexpected(cursor.error_at(
-            entry.at, fmt::format("expected multiplexors of message '{}' to form a tree, found "
-                                  "a cycle through signal '{}'",
-                                  message.name, message.signals[entry.signal].name)));
-      }
+    std::vector<uint8_t>& state = states[entry.message_id];
+    state.resize(message.signals.size(), kUnseen);
+    chain.clear();
+    std::optional<uint32_t> next = entry.signal;
+    while (next.has_value() && state[*next] == kUnseen) {
+      state[*next] = kOnChain;
+      chain.push_back(*next);
       next = message.signals[*next].multiplexor;
+    }
+    if (next.has_value() && state[*next] == kOnChain) {
+      return tl::unexpected(cursor.error_at(
+          entry.at, fmt::format("expected multiplexors of message '{}' to form a tree, found "
+                                "a cycle through signal '{}'",
+                                message.name, message.signals[entry.signal].name)));
+    }
+    for (const uint32_t index : chain) {
+      state[index] = kRooted;
     }
   }
   return {};
