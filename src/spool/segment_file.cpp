@@ -169,7 +169,7 @@ Result<SegmentFile::Recovery> SegmentFile::recover(const std::filesystem::path& 
     return recovery;
   }
 
-  auto good_end = segment.scan_records(*size, std::max(min_id, first_id));
+  auto good_end = segment.scan_records(*size, std::max(min_id, first_id), recovery.torn_reason);
   if (!good_end) {
     return tl::unexpected(good_end.error());
   }
@@ -187,11 +187,17 @@ Result<SegmentFile::Recovery> SegmentFile::recover(const std::filesystem::path& 
   return recovery;
 }
 
-// Indexes records from the header on; returns the offset just past the last intact record.
-Result<uint64_t> SegmentFile::scan_records(uint64_t file_size, uint64_t min_id) {
+// Indexes records from the header on; returns the offset just past the last intact record and
+// says in `reason` why the scan stopped before the end of the file.
+Result<uint64_t> SegmentFile::scan_records(uint64_t file_size, uint64_t min_id,
+                                           std::string& reason) {
   ScanWindow window(file_, file_size);
   uint64_t offset = kSegmentHeaderBytes;
-  while (file_size - offset >= kRecordHeaderBytes) {
+  while (offset < file_size) {
+    if (file_size - offset < kRecordHeaderBytes) {
+      reason = "short record header";
+      break;
+    }
     auto head = window.at(offset, kRecordHeaderBytes);
     if (!head) {
       return tl::unexpected(head.error());
@@ -202,7 +208,12 @@ Result<uint64_t> SegmentFile::scan_records(uint64_t file_size, uint64_t min_id) 
     record.crc = disk::load_le32(head->data() + 4);
     record.id = disk::load_le64(head->data() + 8);
     const uint64_t room = file_size - offset - kRecordHeaderBytes;
-    if (record.length == 0 || record.length > room || record.id < min_id) {
+    if (record.length == 0 || record.length > room) {
+      reason = fmt::format("bad record length {}", record.length);
+      break;
+    }
+    if (record.id < min_id) {
+      reason = fmt::format("record id {} out of order (expected >= {})", record.id, min_id);
       break;
     }
     std::array<uint8_t, 8> id_bytes{};
@@ -220,6 +231,7 @@ Result<uint64_t> SegmentFile::scan_records(uint64_t file_size, uint64_t min_id) 
       at += chunk;
     }
     if (crc != record.crc) {
+      reason = fmt::format("CRC mismatch in record {}", record.id);
       break;
     }
     add_record(record);

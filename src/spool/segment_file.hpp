@@ -91,7 +91,8 @@ class SegmentFile {
   SegmentFile(std::filesystem::path path, uint64_t first_id, PosixFile file);
 
   [[nodiscard]] Result<void> ensure_open();
-  [[nodiscard]] Result<uint64_t> scan_records(uint64_t file_size, uint64_t min_id);
+  [[nodiscard]] Result<uint64_t> scan_records(uint64_t file_size, uint64_t min_id,
+                                              std::string& reason);
   void add_record(const RecordIndex& record);
 
   std::filesystem::path path_;
