@@ -163,8 +163,8 @@ Result<void> AckLog::compact(std::span<const uint64_t> ids, PosixFile& dir) {
   }
   const auto path = dir_ / kFileName;
   if (::rename(temp_path.c_str(), path.c_str()) != 0) {
-    return tl::unexpected(errno_error(fmt::format("rename {} to", temp_path.string()), path,
-                                      errno));
+    return tl::unexpected(
+        errno_error(fmt::format("rename {} to", temp_path.string()), path, errno));
   }
   if (auto synced = dir.sync(); !synced) {
     return synced;

@@ -48,9 +48,9 @@ uint32_t crc32c(std::span<const uint8_t> data, uint32_t crc) noexcept {
     const uint32_t low = load_le32(p) ^ state;
     const uint32_t high = load_le32(p + 4);
     state = kTables[7][low & 0xFFu] ^ kTables[6][(low >> 8) & 0xFFu] ^
-            kTables[5][(low >> 16) & 0xFFu] ^ kTables[4][low >> 24] ^
-            kTables[3][high & 0xFFu] ^ kTables[2][(high >> 8) & 0xFFu] ^
-            kTables[1][(high >> 16) & 0xFFu] ^ kTables[0][high >> 24];
+            kTables[5][(low >> 16) & 0xFFu] ^ kTables[4][low >> 24] ^ kTables[3][high & 0xFFu] ^
+            kTables[2][(high >> 8) & 0xFFu] ^ kTables[1][(high >> 16) & 0xFFu] ^
+            kTables[0][high >> 24];
     p += 8;
     n -= 8;
   }

@@ -89,14 +89,14 @@ Result<void> PosixFile::write_at(uint64_t offset,
   }
   int first = 0;
   while (first < count) {
-    const ssize_t written = ::pwritev(fd_, &iov[static_cast<size_t>(first)], count - first,
-                                      static_cast<off_t>(offset));
+    const ssize_t written =
+        ::pwritev(fd_, &iov[static_cast<size_t>(first)], count - first, static_cast<off_t>(offset));
     if (written < 0) {
       if (errno == EINTR) {
         continue;
       }
-      return tl::unexpected(errno_error(fmt::format("write at offset {} to", offset), path_,
-                                        errno));
+      return tl::unexpected(
+          errno_error(fmt::format("write at offset {} to", offset), path_, errno));
     }
     offset += static_cast<uint64_t>(written);
     auto left = static_cast<size_t>(written);
@@ -117,14 +117,14 @@ Result<size_t> PosixFile::read_at(uint64_t offset, std::span<uint8_t> out) const
   AG_CHECK(is_open(), "read_at on a closed file");
   size_t done = 0;
   while (done < out.size()) {
-    const ssize_t got = ::pread(fd_, out.data() + done, out.size() - done,
-                                static_cast<off_t>(offset + done));
+    const ssize_t got =
+        ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
     if (got < 0) {
       if (errno == EINTR) {
         continue;
       }
-      return tl::unexpected(errno_error(fmt::format("read at offset {} from", offset + done),
-                                        path_, errno));
+      return tl::unexpected(
+          errno_error(fmt::format("read at offset {} from", offset + done), path_, errno));
     }
     if (got == 0) {
       break;

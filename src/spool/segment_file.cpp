@@ -51,8 +51,8 @@ class ScanWindow {
   Result<std::span<const uint8_t>> at(uint64_t offset, size_t count) {
     if (offset < start_ || offset + count > start_ + filled_) {
       start_ = offset;
-      const size_t want = static_cast<size_t>(std::min<uint64_t>(kScanWindowBytes,
-                                                                 file_size_ - offset));
+      const size_t want =
+          static_cast<size_t>(std::min<uint64_t>(kScanWindowBytes, file_size_ - offset));
       auto got = file_.read_at(offset, std::span(buffer_).first(want));
       if (!got) {
         return tl::unexpected(got.error());
@@ -87,9 +87,8 @@ std::optional<uint64_t> SegmentFile::parse_file_name(std::string_view name) {
   uint64_t value = 0;
   const char* end = name.data() + kNameDigits;
   const auto [ptr, ec] = std::from_chars(name.data(), end, value);
-  if (ec != std::errc() || ptr != end || !std::all_of(name.data(), end, [](char c) {
-        return c >= '0' && c <= '9';
-      })) {
+  if (ec != std::errc() || ptr != end ||
+      !std::all_of(name.data(), end, [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
   return value;
@@ -140,11 +139,10 @@ Result<SegmentFile::Recovery> SegmentFile::recover(const std::filesystem::path& 
   }
   const bool header_intact = *got == header.size() && header == encode_header(first_id);
   if (!header_intact) {
-    const bool other_version = *got == header.size() &&
-                               std::equal(disk::kSegmentMagic.begin(), disk::kSegmentMagic.end(),
-                                          header.begin()) &&
-                               disk::load_le32(&header[8]) != disk::kVersion &&
-                               disk::load_le64(&header[16]) == first_id;
+    const bool other_version =
+        *got == header.size() &&
+        std::equal(disk::kSegmentMagic.begin(), disk::kSegmentMagic.end(), header.begin()) &&
+        disk::load_le32(&header[8]) != disk::kVersion && disk::load_le64(&header[16]) == first_id;
     if (other_version) {
       return fail(ErrorCode::kFailedPrecondition,
                   "{}: segment format version {} is not supported (this build reads {})",

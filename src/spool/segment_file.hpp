@@ -57,8 +57,7 @@ class SegmentFile {
   // Appends one record at the end. When `durable`, it is on the device on return. On error the
   // segment's logical end is unchanged (stray bytes past it are overwritten by the next append
   // and cut off by recovery).
-  [[nodiscard]] Result<void> append(uint64_t id, std::span<const uint8_t> payload,
-                                    bool durable);
+  [[nodiscard]] Result<void> append(uint64_t id, std::span<const uint8_t> payload, bool durable);
 
   // Reads the payload of `record` (an element of records()). kDataLoss when the bytes on flash
   // no longer match the CRC or the file is shorter than indexed.

@@ -28,11 +28,11 @@ enum class FsyncPolicy : uint8_t {
 };
 
 struct SpoolOptions {
-  std::filesystem::path dir;             // created if missing (mode 0700)
-  uint64_t max_bytes = 64ull << 20;      // bound on the bytes of all segment files (>= 16 KiB)
-  uint64_t segment_bytes = 1ull << 20;   // a segment is closed once it reaches this size
-                                         // (>= 4 KiB; capped at max_bytes / 4, because eviction
-                                         // removes whole segments and must not empty the spool)
+  std::filesystem::path dir;            // created if missing (mode 0700)
+  uint64_t max_bytes = 64ull << 20;     // bound on the bytes of all segment files (>= 16 KiB)
+  uint64_t segment_bytes = 1ull << 20;  // a segment is closed once it reaches this size
+                                        // (>= 4 KiB; capped at max_bytes / 4, because eviction
+                                        // removes whole segments and must not empty the spool)
   FsyncPolicy fsync = FsyncPolicy::kEveryRecord;
 };
 

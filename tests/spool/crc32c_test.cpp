@@ -59,8 +59,8 @@ TEST(Crc32c, AgreesWithTheBitwiseDefinitionAtEveryLengthAndAlignment) {
   for (size_t start = 0; start < 9; ++start) {
     for (size_t length = 0; start + length <= data.size(); ++length) {
       const auto slice = std::span(data).subspan(start, length);
-      ASSERT_EQ(crc32c(slice), reference_crc32c(slice)) << "start " << start << " length "
-                                                        << length;
+      ASSERT_EQ(crc32c(slice), reference_crc32c(slice))
+          << "start " << start << " length " << length;
     }
   }
 }

@@ -49,8 +49,8 @@ TEST(SpoolErrors, RefusesADirectoryWithoutWritePermission) {
   ScratchDir dir;
   const SpoolOptions options = options_in(dir.path());
   std::filesystem::create_directories(options.dir);
-  std::filesystem::permissions(options.dir, std::filesystem::perms::owner_read |
-                                                std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(
+      options.dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   expect_open_fails(options, ErrorCode::kFailedPrecondition, options.dir.string());
   std::filesystem::permissions(options.dir, std::filesystem::perms::owner_all);
 }

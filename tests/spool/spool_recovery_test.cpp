@@ -120,8 +120,8 @@ TEST(SpoolRecovery, ZeroFilledTailIsCutOff) {
   ScratchDir dir;
   const Fixture fixture = make_fixture(dir.path() / "original");
   std::vector<uint8_t> zeroed = fixture.segment;
-  std::fill(zeroed.begin() + static_cast<std::ptrdiff_t>(fixture.last_record_offset),
-            zeroed.end(), 0);
+  std::fill(zeroed.begin() + static_cast<std::ptrdiff_t>(fixture.last_record_offset), zeroed.end(),
+            0);
   zeroed.resize(zeroed.size() + 4096, 0);
   expect_recovers_earlier_records(dir.path() / "zero", fixture, zeroed,
                                   zeroed.size() - fixture.last_record_offset);
