@@ -22,7 +22,7 @@ using disk::kSegmentHeaderBytes;
 constexpr size_t kNameDigits = 20;
 // Recovery reads through a window this big, so it needs few system calls and bounded memory
 // whatever the record sizes.
-constexpr size_t kScanWindowBytes = 64 * 1024;
+constexpr size_t kScanWindowBytes = size_t{64} * 1024;
 
 std::array<uint8_t, kSegmentHeaderBytes> encode_header(uint64_t first_id) {
   std::array<uint8_t, kSegmentHeaderBytes> header{};

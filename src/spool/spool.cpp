@@ -23,8 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uint64_t kMinMaxBytes = 16 * 1024;
-constexpr uint64_t kMinSegmentBytes = 4 * 1024;
+constexpr uint64_t kMinMaxBytes = uint64_t{16} * 1024;
+constexpr uint64_t kMinSegmentBytes = uint64_t{4} * 1024;
 constexpr uint64_t kMaxRecordBytes = 1ull << 30;
 
 std::shared_ptr<spdlog::logger> spool_logger() {
@@ -86,13 +86,7 @@ Spool::Spool(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Spool::Spool(Spool&&) noexcept = default;
 Spool& Spool::operator=(Spool&&) noexcept = default;
 
-Spool::~Spool() {
-  if (state_ && state_->options.fsync == FsyncPolicy::kGroup) {
-    if (auto flushed = flush(); !flushed) {
-      state_->log->error("closing without a final flush: {}", flushed.error());
-    }
-  }
-}
+Spool::~Spool() = default;
 
 Result<Spool> Spool::open(const SpoolOptions& options) {
   if (auto valid = check_options(options); !valid) {
@@ -200,19 +194,7 @@ Result<void> Spool::ack(uint64_t id) {
 
 Result<void> Spool::flush() {
   AG_CHECK(state_ != nullptr, "use of a moved-from Spool");
-  State& s = *state_;
-  for (size_t i = 0; i < s.segments.size(); ++i) {
-    if (auto synced = s.segments[i].sync_if_dirty(); !synced) {
-      return synced;
-    }
-    if (i + 1 < s.segments.size() && s.segments[i].first_id() != s.reading_first_id) {
-      s.segments[i].release_descriptor();
-    }
-  }
-  if (auto synced = s.acks->sync_if_dirty(); !synced) {
-    return synced;
-  }
-  return s.sync_dir_if(true);
+  return state_->flush();
 }
 
 SpoolStats Spool::stats() const noexcept {

@@ -102,7 +102,31 @@ Result<void> Spool::State::apply_acks(std::vector<uint64_t> ids) {
       return compacted;
     }
   }
-  return sync_dir_if(true);  // repairs and new files above become durable before any append
+  dir_dirty = true;  // repairs, the ack log and new files become durable before any append
+  return sync_dir_if(true);
+}
+
+Spool::State::~State() {
+  if (options.fsync == FsyncPolicy::kGroup && acks.has_value()) {
+    if (auto flushed = flush(); !flushed) {
+      log->error("closing without a final flush: {}", flushed.error());
+    }
+  }
+}
+
+Result<void> Spool::State::flush() {
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (auto synced = segments[i].sync_if_dirty(); !synced) {
+      return synced;
+    }
+    if (i + 1 < segments.size() && segments[i].first_id() != reading_first_id) {
+      segments[i].release_descriptor();
+    }
+  }
+  if (auto synced = acks->sync_if_dirty(); !synced) {
+    return synced;
+  }
+  return sync_dir_if(true);
 }
 
 Result<void> Spool::State::sync_dir_if(bool now) {

@@ -42,7 +42,16 @@ struct Spool::State {
   bool dir_dirty = false;         // entries created or removed since the directory was synced
   SpoolStats counters;            // evicted_records, torn_bytes, corrupt_records
 
+  State() = default;
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  // Under kGroup, a last best-effort flush() (logged when it fails).
+  ~State();
+
   bool durable() const { return options.fsync == FsyncPolicy::kEveryRecord; }
+
+  // Syncs dirty segments, the ack log and the directory; releases descriptors no longer needed.
+  [[nodiscard]] Result<void> flush();
 
   // Opening, in this order: index every segment in the directory (cutting damaged tails,
   // counting them in torn_bytes and logging them), then apply the acknowledged `ids` from the
