@@ -1,9 +1,13 @@
 // Errors at open: every one names the path and carries a code that says what to do next.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 #include "spool/crc32c.hpp"
 #include "spool/spool.hpp"
@@ -133,6 +137,51 @@ TEST(SpoolErrors, LeavesAnAckLogOfAnotherFormatVersionAlone) {
   set_version(bytes, 16, 7);
   write_file(file, bytes);
   expect_open_fails(options, ErrorCode::kFailedPrecondition, "version 7");
+}
+
+// Runs in a child (death-test style): with the file size limit at 12 KiB every write past it
+// fails with EFBIG, a real I/O error from the kernel. Exits 0 when the spool behaved.
+[[noreturn]] void append_past_the_file_size_limit(const SpoolOptions& options) {
+  std::signal(SIGXFSZ, SIG_IGN);  // get EFBIG instead of being killed
+  const rlimit limit{12 * 1024, 12 * 1024};
+  if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) {
+    std::_Exit(10);
+  }
+  auto spool = Spool::open(options);
+  if (!spool) {
+    std::_Exit(11);
+  }
+  uint64_t stored = 0;
+  for (uint64_t i = 1; i <= 20; ++i) {
+    auto id = spool->append(payload_for(i, 1000));
+    if (!id) {
+      const std::string& message = id.error().message();
+      const bool named = message.find(".seg") != std::string::npos &&
+                         message.find("File too large") != std::string::npos;
+      std::fprintf(stderr, "%s\n", message.c_str());
+      // The failed record is not stored and its id is not used.
+      const auto pending = spool->stats().pending_records;
+      std::_Exit(named && pending == stored && stored == 12 ? 0 : 12);
+    }
+    stored = *id;
+  }
+  std::_Exit(13);
+}
+
+TEST(SpoolErrorsDeathTest, AWriteErrorNamesTheFileAndStoresNothing) {
+  ScratchDir dir;
+  SpoolOptions options = options_in(dir.path());
+  options.segment_bytes = 64 * 1024;
+  // 24 + 12 * 1016 = 12216 bytes fit under 12 KiB (12288); the 13th record crosses it: 72 of
+  // its bytes are written, the rest fails.
+  EXPECT_EXIT(append_past_the_file_size_limit(options), testing::ExitedWithCode(0),
+              "write at offset 12288 to .*00000000000000000001.seg: File too large");
+  // The part of record 13 that reached the file is cut at the next open.
+  auto spool = Spool::open(options);
+  ASSERT_TRUE(spool.has_value()) << spool.error().message();
+  EXPECT_EQ(spool->stats().pending_records, 12u);
+  EXPECT_EQ(spool->stats().torn_bytes, 72u);
+  EXPECT_EQ(spool->append(payload_for(13, 10)).value_or(0), 13u);
 }
 
 }  // namespace
