@@ -74,6 +74,59 @@ class ScanWindow {
   size_t filled_ = 0;
 };
 
+// One record as found at `offset`: intact (`record` set), or damaged with `reason`; `end` is
+// where the next record would start, or 0 when the length field itself is implausible.
+struct RecordCheck {
+  std::optional<RecordIndex> record;
+  uint64_t end = 0;
+  std::string reason;
+};
+
+Result<RecordCheck> check_record(ScanWindow& window, uint64_t offset, uint64_t file_size,
+                                 uint64_t min_id) {
+  RecordCheck check;
+  if (file_size - offset < kRecordHeaderBytes) {
+    check.reason = "short record header";
+    return check;
+  }
+  auto head = window.at(offset, kRecordHeaderBytes);
+  if (!head) {
+    return tl::unexpected(head.error());
+  }
+  RecordIndex record;
+  record.offset = offset;
+  record.length = disk::load_le32(head->data());
+  record.crc = disk::load_le32(head->data() + 4);
+  record.id = disk::load_le64(head->data() + 8);
+  if (record.length == 0 || record.length > file_size - offset - kRecordHeaderBytes) {
+    check.reason = fmt::format("bad record length {}", record.length);
+    return check;
+  }
+  check.end = offset + kRecordHeaderBytes + record.length;
+  if (record.id < min_id) {
+    check.reason = fmt::format("record id {} out of order (expected >= {})", record.id, min_id);
+    return check;
+  }
+  std::array<uint8_t, 8> id_bytes{};
+  disk::store_le64(id_bytes.data(), record.id);
+  uint32_t crc = crc32c(id_bytes);
+  for (uint64_t at = offset + kRecordHeaderBytes; at < check.end;) {
+    const auto chunk = static_cast<size_t>(std::min<uint64_t>(kScanWindowBytes, check.end - at));
+    auto bytes = window.at(at, chunk);
+    if (!bytes) {
+      return tl::unexpected(bytes.error());
+    }
+    crc = crc32c(*bytes, crc);
+    at += chunk;
+  }
+  if (crc != record.crc) {
+    check.reason = fmt::format("CRC mismatch in record {}", record.id);
+    return check;
+  }
+  check.record = record;
+  return check;
+}
+
 }  // namespace
 
 std::string SegmentFile::file_name(uint64_t first_id) {
@@ -129,7 +182,7 @@ Result<SegmentFile::Recovery> SegmentFile::recover(const std::filesystem::path& 
   if (!size) {
     return tl::unexpected(size.error());
   }
-  Recovery recovery{SegmentFile(path, first_id, std::move(*file)), 0, {}};
+  Recovery recovery{SegmentFile(path, first_id, std::move(*file)), 0, {}, {}};
   SegmentFile& segment = recovery.segment;
 
   std::array<uint8_t, kSegmentHeaderBytes> header{};
@@ -167,7 +220,8 @@ Result<SegmentFile::Recovery> SegmentFile::recover(const std::filesystem::path& 
     return recovery;
   }
 
-  auto good_end = segment.scan_records(*size, std::max(min_id, first_id), recovery.torn_reason);
+  auto good_end = segment.scan_records(*size, std::max(min_id, first_id), recovery.torn_reason,
+                                       recovery.skipped);
   if (!good_end) {
     return tl::unexpected(good_end.error());
   }
@@ -186,55 +240,37 @@ Result<SegmentFile::Recovery> SegmentFile::recover(const std::filesystem::path& 
 }
 
 // Indexes records from the header on; returns the offset just past the last intact record and
-// says in `reason` why the scan stopped before the end of the file.
-Result<uint64_t> SegmentFile::scan_records(uint64_t file_size, uint64_t min_id,
-                                           std::string& reason) {
+// says in `reason` why the scan stopped before the end of the file. A damaged record followed
+// by an intact one is flash damage in the middle, not a torn tail: only it is skipped (and
+// described in `skipped`), so one bad block does not cost the rest of the segment.
+Result<uint64_t> SegmentFile::scan_records(uint64_t file_size, uint64_t min_id, std::string& reason,
+                                           std::vector<std::string>& skipped) {
   ScanWindow window(file_, file_size);
   uint64_t offset = kSegmentHeaderBytes;
   while (offset < file_size) {
-    if (file_size - offset < kRecordHeaderBytes) {
-      reason = "short record header";
-      break;
+    auto checked = check_record(window, offset, file_size, min_id);
+    if (!checked) {
+      return tl::unexpected(checked.error());
     }
-    auto head = window.at(offset, kRecordHeaderBytes);
-    if (!head) {
-      return tl::unexpected(head.error());
+    if (checked->record) {
+      add_record(*checked->record);
+      min_id = checked->record->id + 1;
+      offset = checked->end;
+      continue;
     }
-    RecordIndex record;
-    record.offset = offset;
-    record.length = disk::load_le32(head->data());
-    record.crc = disk::load_le32(head->data() + 4);
-    record.id = disk::load_le64(head->data() + 8);
-    const uint64_t room = file_size - offset - kRecordHeaderBytes;
-    if (record.length == 0 || record.length > room) {
-      reason = fmt::format("bad record length {}", record.length);
-      break;
-    }
-    if (record.id < min_id) {
-      reason = fmt::format("record id {} out of order (expected >= {})", record.id, min_id);
-      break;
-    }
-    std::array<uint8_t, 8> id_bytes{};
-    disk::store_le64(id_bytes.data(), record.id);
-    uint32_t crc = crc32c(id_bytes);
-    uint64_t at = offset + kRecordHeaderBytes;
-    const uint64_t end = at + record.length;
-    while (at < end) {
-      const auto chunk = static_cast<size_t>(std::min<uint64_t>(kScanWindowBytes, end - at));
-      auto bytes = window.at(at, chunk);
-      if (!bytes) {
-        return tl::unexpected(bytes.error());
+    if (checked->end != 0 && checked->end < file_size) {
+      auto next = check_record(window, checked->end, file_size, min_id);
+      if (!next) {
+        return tl::unexpected(next.error());
       }
-      crc = crc32c(*bytes, crc);
-      at += chunk;
+      if (next->record) {
+        skipped.push_back(fmt::format("offset {}: {}", offset, checked->reason));
+        offset = checked->end;
+        continue;
+      }
     }
-    if (crc != record.crc) {
-      reason = fmt::format("CRC mismatch in record {}", record.id);
-      break;
-    }
-    add_record(record);
-    min_id = record.id + 1;
-    offset = end;
+    reason = std::move(checked->reason);
+    break;
   }
   return offset;
 }

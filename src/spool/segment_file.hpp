@@ -46,9 +46,11 @@ class SegmentFile {
                                                   uint64_t first_id, bool durable);
 
   // Opens the existing segment `path` named for `first_id` and indexes its records, which must
-  // have ids >= max(min_id, first_id), strictly increasing. The first damaged record (short
-  // header, length past the end or zero, id out of order, CRC mismatch) and everything after it
-  // are cut off and synced; a damaged file header makes the segment empty (header rewritten).
+  // have ids >= max(min_id, first_id), strictly increasing. A damaged record (id out of order,
+  // CRC mismatch) directly followed by an intact one is skipped and reported in `skipped`;
+  // otherwise the first damaged record (also: short header, length zero or past the end) and
+  // everything after it are cut off and synced. A damaged file header makes the segment empty
+  // (header rewritten).
   // Errors: kFailedPrecondition for a valid header of another format version (the file is left
   // alone), I/O errors naming the path.
   [[nodiscard]] static Result<Recovery> recover(const std::filesystem::path& path,
@@ -91,7 +93,8 @@ class SegmentFile {
 
   [[nodiscard]] Result<void> ensure_open();
   [[nodiscard]] Result<uint64_t> scan_records(uint64_t file_size, uint64_t min_id,
-                                              std::string& reason);
+                                              std::string& reason,
+                                              std::vector<std::string>& skipped);
   void add_record(const RecordIndex& record);
 
   std::filesystem::path path_;
@@ -108,6 +111,8 @@ struct SegmentFile::Recovery {
   SegmentFile segment;
   uint64_t torn_bytes = 0;  // cut off the end (or the whole file when its header was damaged)
   std::string torn_reason;  // why, with the offset; empty when nothing was cut
+  // Damaged records in the middle (an intact record follows), skipped: "offset N: why".
+  std::vector<std::string> skipped;
 };
 
 }  // namespace autograph::spool

@@ -4,8 +4,9 @@
 // (`<first-id>.seg`), each record length-prefixed and protected by a CRC32C; an acknowledgement
 // marks a record delivered, durably, and a segment whose records are all delivered is deleted.
 // Opening a spool recovers from kill -9 or power loss: a torn or corrupt tail is cut off (and
-// counted), and every record not acknowledged is delivered again (at least once; subscribers
-// dedupe by the batch's `seq`). The spool is bounded by bytes: when an append would exceed the
+// counted in torn_bytes), a damaged record in the middle of a segment (one that an intact
+// record follows) is skipped (and counted in corrupt_records), and every record not
+// acknowledged is delivered again (at least once; subscribers dedupe by the batch's `seq`). The spool is bounded by bytes: when an append would exceed the
 // bound, the oldest undelivered records are evicted and counted, never silently lost.
 //
 // Thread: a Spool is owned by one thread (the storage/publisher thread); it has no locks.
@@ -50,7 +51,9 @@ struct SpoolStats {
   uint64_t segments = 0;
   uint64_t evicted_records = 0;  // dropped because the spool was full
   uint64_t torn_bytes = 0;       // cut off a damaged tail during recovery
-  uint64_t corrupt_records = 0;  // found damaged when read back for delivery, dropped
+  uint64_t corrupt_records = 0;  // damaged on flash and dropped: found when read back for
+                                 // delivery, or found in the middle of a segment by recovery
+                                 // (counted again at each open until that segment is deleted)
 };
 
 class Spool {

@@ -51,6 +51,11 @@ Result<void> Spool::State::recover_segments() {
                  path.string(), recovery->torn_bytes, recovery->segment.size_bytes(),
                  recovery->torn_reason);
     }
+    for (const std::string& skipped : recovery->skipped) {
+      log->error("{}: skipped a damaged record at {}; it is lost", path.string(), skipped);
+    }
+    counters.corrupt_records += recovery->skipped.size();
+    untaken_drops += recovery->skipped.size();
     SegmentFile& segment = recovery->segment;
     segment.release_descriptor();
     min_id = std::max(min_id, first_id);

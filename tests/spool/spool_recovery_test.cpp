@@ -115,6 +115,41 @@ TEST(SpoolRecovery, FlippedByteInTheLastRecordIsCutOff) {
   }
 }
 
+TEST(SpoolRecovery, FlippedByteInAMiddleRecordLosesOnlyThatRecord) {
+  ScratchDir dir;
+  const Fixture fixture = make_fixture(dir.path() / "original");
+  const size_t second = kSegmentHeader + kRecordHeader + kSizes[0];
+  const size_t third = second + kRecordHeader + kSizes[1];
+  for (size_t at = second; at < third; ++at) {
+    SCOPED_TRACE(testing::Message() << "byte " << at << " flipped");
+    std::vector<uint8_t> damaged = fixture.segment;
+    damaged[at] ^= 0xFF;
+    const SpoolOptions options = options_in(dir.path() / "middle");
+    std::filesystem::remove_all(options.dir);
+    std::filesystem::create_directories(options.dir);
+    write_file(options.dir / fixture.segment_name, damaged);
+    write_file(options.dir / "acks.log", fixture.acks);
+    auto spool = Spool::open(options);
+    ASSERT_TRUE(spool.has_value()) << spool.error().message();
+    if (at < second + 4) {
+      // A damaged length leaves no way to find the next record: the rest is cut.
+      EXPECT_EQ(pending_ids(*spool), std::vector<uint64_t>{});
+      EXPECT_EQ(spool->stats().torn_bytes, fixture.segment.size() - second);
+      continue;
+    }
+    ASSERT_EQ(pending_ids(*spool), (std::vector<uint64_t>{3, 4}));
+    for (uint64_t id = 3; id <= 4; ++id) {
+      auto record = spool->next_pending(id - 1);
+      ASSERT_TRUE(record.has_value() && record->has_value());
+      ASSERT_EQ((*record)->bytes, payload_for(id, kSizes[id - 1]));
+    }
+    EXPECT_EQ(spool->stats().torn_bytes, 0u);
+    EXPECT_EQ(spool->stats().corrupt_records, 1u);
+    EXPECT_EQ(spool->take_evicted(), 1u) << "the lost record is reported";
+    EXPECT_EQ(spool->append(payload_for(5, 5)).value_or(0), 5u);
+  }
+}
+
 TEST(SpoolRecovery, ZeroFilledTailIsCutOff) {
   // After power loss a file can keep its new size while its last blocks read back as zeros.
   ScratchDir dir;
