@@ -6,8 +6,9 @@
 // Opening a spool recovers from kill -9 or power loss: a torn or corrupt tail is cut off (and
 // counted in torn_bytes), a damaged record in the middle of a segment (one that an intact
 // record follows) is skipped (and counted in corrupt_records), and every record not
-// acknowledged is delivered again (at least once; subscribers dedupe by the batch's `seq`). The spool is bounded by bytes: when an append would exceed the
-// bound, the oldest undelivered records are evicted and counted, never silently lost.
+// acknowledged is delivered again (at least once; subscribers dedupe by the batch's `seq`).
+// The spool is bounded by bytes: when an append would exceed the bound, the oldest undelivered
+// records are evicted and counted, never silently lost. On-disk format: disk_format.hpp.
 //
 // Thread: a Spool is owned by one thread (the storage/publisher thread); it has no locks.
 #pragma once
@@ -23,8 +24,11 @@
 
 namespace autograph::spool {
 
+// Whatever the policy, open() makes its repairs durable, and the ack log's compaction (a
+// rename) is always synced, so a crash never leaves a half-written ack log.
 enum class FsyncPolicy : uint8_t {
-  kEveryRecord,  // fsync after every append and ack (default: batches come about once a second)
+  kEveryRecord,  // fdatasync after every append and ack, and fsync of the directory when a
+                 // segment is created or deleted (default: batches come about once a second)
   kGroup,        // fsync only in flush(): the caller groups several appends into one commit
 };
 
@@ -37,8 +41,9 @@ struct SpoolOptions {
   FsyncPolicy fsync = FsyncPolicy::kEveryRecord;
 };
 
-// A record handed back for delivery. `id` increases by one per append over the life of the
-// spool directory (it survives restarts).
+// A record handed back for delivery. `id` starts at 1 and increases by one per successful
+// append over the life of the spool directory (it survives restarts; after a crash the ids of
+// records cut off as torn may be used again, but never the id of an acknowledged record).
 struct SpoolRecord {
   uint64_t id = 0;
   std::vector<uint8_t> bytes;
