@@ -149,6 +149,29 @@ TEST(Spool, RotatesSegmentsAndDeletesFullyDeliveredOnes) {
   EXPECT_EQ(spool.stats().pending_records, 0u);
 }
 
+TEST(Spool, CompactsTheAckLogSoItStaysSmall) {
+  ScratchDir dir;
+  SpoolOptions options = options_in(dir.path());
+  options.segment_bytes = 4096;
+  options.fsync = FsyncPolicy::kGroup;  // thousands of acks; compaction syncs regardless
+  {
+    Spool spool = open_ok(options);
+    for (uint64_t i = 1; i <= 5000; ++i) {
+      append_ok(spool, i, 100);
+      if (i % 1000 != 0) {  // every thousandth stays pending
+        ASSERT_TRUE(spool.ack(i).has_value());
+      }
+      // Live acks are at most the records of the segments still there (36 per segment).
+      const auto log_bytes = std::filesystem::file_size(options.dir / "acks.log");
+      ASSERT_LE(log_bytes, 16 + 12 * (2 * 36 * spool.stats().segments + 1024 + 1))
+          << "after record " << i;
+    }
+    ASSERT_TRUE(spool.flush().has_value());
+  }
+  Spool spool = open_ok(options);
+  EXPECT_EQ(pending_ids(spool), (std::vector<uint64_t>{1000, 2000, 3000, 4000, 5000}));
+}
+
 // Captures what the spool logs, to check that losses are reported.
 class SpoolLog {
  public:
