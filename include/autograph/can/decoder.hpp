@@ -64,6 +64,9 @@ class Decoder {
   // What each Sample::signal means; indices stay valid for this Decoder's life.
   const std::vector<SignalInfo>& signals() const noexcept { return plan_.signals; }
 
+  // The number of buses compiled: frames of higher bus indices are counted as unknown_bus.
+  size_t bus_count() const noexcept { return plan_.buses.size(); }
+
   // Whether bus `bus` has a DBC message with this identifier (CanFrame convention), selected
   // signals or not.
   bool knows(uint16_t bus, uint32_t id) const noexcept;
