@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "autograph/check.hpp"
+#include "fast_decode_table.hpp"
 
 namespace autograph::can {
 namespace {
@@ -53,63 +54,58 @@ uint64_t extract_general(const uint8_t* data, const OpLayout& layout) noexcept {
   return mask_bits(raw, layout.length);
 }
 
-// raw (masked to the signal's length) -> the sample value.
-SampleValue convert(const DecodeOp& op, uint64_t raw) noexcept {
-  const uint64_t extended = (raw ^ op.sign_bit) - op.sign_bit;
-  SampleValue value;
+// The signal's bits from a word shifted so that its MSB is bit 63: zero- or sign-extended.
+uint64_t take_bits(uint64_t shifted, const DecodeOp& op) noexcept {
+  const uint64_t as_unsigned = shifted >> op.right_shift;
+  const auto as_signed = static_cast<uint64_t>(static_cast<int64_t>(shifted) >> op.right_shift);
+  return op.is_signed ? as_signed : as_unsigned;
+}
+
+inline uint64_t scale(const DecodeOp& op, double value) noexcept {
+  return std::bit_cast<uint64_t>(value * op.factor.real + op.offset.real);
+}
+
+// The value bits of any op kind, from its extended raw value (the general path).
+uint64_t convert(const DecodeOp& op, uint64_t raw) noexcept {
   switch (op.kind) {
     case OpKind::kUnsignedInteger:
     case OpKind::kSignedInteger:
-      value.u64 = extended * op.factor.integer + op.offset.integer;
-      break;
+      return raw * op.factor.integer + op.offset.integer;
     case OpKind::kDouble:
-      value.f64 =
-          static_cast<double>(static_cast<int64_t>(extended)) * op.factor.real + op.offset.real;
-      break;
+      return scale(op, static_cast<double>(static_cast<int64_t>(raw)));
     case OpKind::kDoubleFromU64:
-      value.f64 = static_cast<double>(raw) * op.factor.real + op.offset.real;
-      break;
+      return scale(op, static_cast<double>(raw));
     case OpKind::kFloat32:
-      value.f64 = std::bit_cast<float>(static_cast<uint32_t>(raw));
-      break;
+      return std::bit_cast<uint64_t>(
+          static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(raw))));
     case OpKind::kFloat32Scaled:
-      value.f64 =
-          static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(raw))) * op.factor.real +
-          op.offset.real;
-      break;
+      return scale(op, static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(raw))));
     case OpKind::kFloat64:
-      value.f64 = std::bit_cast<double>(raw);
-      break;
+      return raw;
     case OpKind::kFloat64Scaled:
-      value.f64 = std::bit_cast<double>(raw) * op.factor.real + op.offset.real;
-      break;
+      return scale(op, std::bit_cast<double>(raw));
   }
-  return value;
-}
-
-SampleKind sample_kind(OpKind kind) noexcept {
-  return kind == OpKind::kUnsignedInteger ? SampleKind::kUnsigned
-         : kind == OpKind::kSignedInteger ? SampleKind::kSigned
-                                          : SampleKind::kFloat;
+  return raw;
 }
 
 // A multiplexor's value as cantools compares it: int(physical value); nullopt-like `false` when
 // it cannot equal any (non-negative) multiplexor value.
-bool mux_number(const DecodeOp& op, SampleValue value, uint64_t& number) noexcept {
-  switch (sample_kind(op.kind)) {
-    case SampleKind::kUnsigned:
-      number = value.u64;
+bool mux_number(const DecodeOp& op, uint64_t value, uint64_t& number) noexcept {
+  switch (op.kind) {
+    case OpKind::kUnsignedInteger:
+      number = value;
       return true;
-    case SampleKind::kSigned:
-      number = static_cast<uint64_t>(value.i64);
-      return value.i64 >= 0;
-    case SampleKind::kFloat:
+    case OpKind::kSignedInteger:
+      number = value;
+      return static_cast<int64_t>(value) >= 0;
+    default:
       break;
   }
-  if (!(value.f64 >= 0.0 && value.f64 < 18446744073709551616.0)) {
+  const double real = std::bit_cast<double>(value);
+  if (!(real >= 0.0 && real < 18446744073709551616.0)) {
     return false;
   }
-  number = static_cast<uint64_t>(value.f64);
+  number = static_cast<uint64_t>(real);
   return true;
 }
 
@@ -124,7 +120,16 @@ Result<Decoder> Decoder::compile(std::span<const Database> buses,
   return Decoder(std::move(*plan));
 }
 
-Decoder::Decoder(DecoderPlan plan) : plan_(std::move(plan)), counters_(plan_.buses.size()) {}
+Decoder::Decoder(DecoderPlan plan)
+    : plan_(std::move(plan)),
+      fast_(std::make_unique<const FastDecodeTable>(plan_)),
+      counters_(plan_.buses.size()),
+      unknown_ids_(plan_.buses.size()),
+      max_samples_per_frame_(plan_.max_samples_per_frame) {}
+
+Decoder::Decoder(Decoder&& other) noexcept = default;
+Decoder& Decoder::operator=(Decoder&& other) noexcept = default;
+Decoder::~Decoder() = default;
 
 uint32_t Decoder::find_message(const BusPlan& bus, uint32_t id) const noexcept {
   if ((id & CanFrame::kEffFlag) == 0) {
@@ -142,17 +147,30 @@ bool Decoder::knows(uint16_t bus, uint32_t id) const noexcept {
 }
 
 DecoderCounters Decoder::counters(uint16_t bus) const noexcept {
-  return bus < counters_.size() ? counters_[bus] : DecoderCounters{};
+  if (bus >= counters_.size()) {
+    return DecoderCounters{};
+  }
+  DecoderCounters counters = counters_[bus];
+  counters.unknown_id += unknown_ids_[bus];
+  return counters;
 }
 
 size_t Decoder::decode(const CanFrame& frame, std::span<Sample> out) noexcept {
-  AG_CHECK(out.size() >= plan_.max_samples_per_frame, "out is smaller than max_samples_per_frame");
-  if (frame.bus >= plan_.buses.size()) [[unlikely]] {
+  AG_CHECK(out.size() >= max_samples_per_frame_, "out is smaller than max_samples_per_frame");
+  const size_t count = fast_->decode(frame, out.data(), unknown_ids_.data());
+  if (count != FastDecodeTable::kNotFast) [[likely]] {
+    return count;
+  }
+  return decode_slow(frame, out.data());
+}
+
+size_t Decoder::decode_slow(const CanFrame& frame, Sample* out) noexcept {
+  if (frame.bus >= plan_.buses.size()) {
     ++unknown_bus_;
     return 0;
   }
   DecoderCounters& counters = counters_[frame.bus];
-  if ((frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0) [[unlikely]] {
+  if ((frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0) {
     ++counters.skipped;
     return 0;
   }
@@ -162,32 +180,12 @@ size_t Decoder::decode(const CanFrame& frame, std::span<Sample> out) noexcept {
     return 0;
   }
   const MessagePlan& message = plan_.messages[index - 1];
-  if (message.emit_count == 0) [[unlikely]] {
+  if (message.emit_count == 0) {
     ++counters.unselected;
     return 0;
   }
-  ++counters.decoded;
-  if ((message.flags & MessagePlan::kFast) != 0 && frame.len >= message.needed_len) [[likely]] {
-    return decode_fast(message, frame, out.data());
-  }
-  return decode_general(message, frame, out.data());
-}
-
-size_t Decoder::decode_fast(const MessagePlan& message, const CanFrame& frame,
-                            Sample* out) const noexcept {
-  const uint64_t le = load_le64(frame.data);
-  const uint64_t words[2] = {le, __builtin_bswap64(le)};
-  const DecodeOp* op = plan_.ops.data() + message.first_op;
-  const DecodeOp* const end = op + message.op_count;
-  Sample* sample = out;
-  for (; op != end; ++op, ++sample) {
-    const uint64_t raw = (words[op->word] << op->left_shift) >> op->right_shift;
-    sample->signal = op->signal;
-    sample->kind = sample_kind(op->kind);
-    sample->t_ns = frame.t_ns;
-    sample->value = convert(*op, raw);
-  }
-  return static_cast<size_t>(sample - out);
+  const size_t count = fast_->decode_plan_message(index - 1, frame, out);
+  return count != FastDecodeTable::kNotFast ? count : decode_general(message, frame, out);
 }
 
 size_t Decoder::decode_general(const MessagePlan& message, const CanFrame& frame,
@@ -195,39 +193,49 @@ size_t Decoder::decode_general(const MessagePlan& message, const CanFrame& frame
   bool slot_active[kMaxMuxSlots] = {};
   uint64_t slot_value[kMaxMuxSlots];
   const uint64_t le = load_le64(frame.data);
-  const uint64_t words[2] = {le, __builtin_bswap64(le)};
+  const uint64_t be = __builtin_bswap64(le);
   size_t count = 0;
   for (uint32_t i = message.first_op; i < message.first_op + message.op_count; ++i) {
     const DecodeOp& op = plan_.ops[i];
     const OpLayout& layout = plan_.layouts[i];
-    if (layout.needed_len > frame.len) {
+    if (layout.needed_len > frame.len || !selected_by_mux(layout, slot_active, slot_value)) {
       continue;
     }
-    if (layout.selector_slot != kNoMuxSlot) {
-      if (!slot_active[layout.selector_slot]) {
-        continue;
-      }
-      const uint64_t selector = slot_value[layout.selector_slot];
-      const MuxRange* range = plan_.mux_ranges.data() + layout.first_range;
-      const MuxRange* const ranges_end = range + layout.range_count;
-      while (range != ranges_end && (selector < range->low || selector > range->high)) {
-        ++range;
-      }
-      if (range == ranges_end) {
-        continue;
-      }
-    }
-    const uint64_t raw = layout.fast ? (words[op.word] << op.left_shift) >> op.right_shift
-                                     : extract_general(frame.data, layout);
-    const SampleValue value = convert(op, raw);
+    const uint64_t raw = layout.fast
+                             ? take_bits((op.big_endian ? be : le) << op.left_shift, op)
+                             : take_bits(extract_general(frame.data, layout) << op.right_shift, op);
+    const uint64_t value = convert(op, raw);
     if (layout.own_slot != kNoMuxSlot) {
       slot_active[layout.own_slot] = mux_number(op, value, slot_value[layout.own_slot]);
     }
     if (op.signal != kHiddenSignal) {
-      out[count++] = Sample{op.signal, sample_kind(op.kind), frame.t_ns, value};
+      Sample& sample = out[count++];
+      sample.signal = op.signal;
+      sample.kind = op.sample_kind;
+      sample.t_ns = frame.t_ns;
+      std::memcpy(&sample.value, &value, sizeof value);
     }
   }
   return count;
+}
+
+bool Decoder::selected_by_mux(const OpLayout& layout, const bool* slot_active,
+                              const uint64_t* slot_value) const noexcept {
+  if (layout.selector_slot == kNoMuxSlot) {
+    return true;
+  }
+  if (!slot_active[layout.selector_slot]) {
+    return false;
+  }
+  const uint64_t selector = slot_value[layout.selector_slot];
+  const MuxRange* range = plan_.mux_ranges.data() + layout.first_range;
+  const MuxRange* const end = range + layout.range_count;
+  for (; range != end; ++range) {
+    if (selector >= range->low && selector <= range->high) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace autograph::can

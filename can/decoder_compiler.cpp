@@ -123,11 +123,10 @@ Result<void> compile_layout(const Signal& signal, const std::string& where, Deco
   layout.length = static_cast<uint8_t>(length);
   layout.big_endian = big_endian;
   layout.fast = end <= 64;
-  op.word = big_endian ? 1 : 0;
+  op.big_endian = big_endian;
   op.left_shift = static_cast<uint8_t>(layout.fast ? (big_endian ? first : 64 - end) : 0);
   op.right_shift = static_cast<uint8_t>(64 - length);
-  const bool is_signed = signal.value_type == ValueType::kSigned;
-  op.sign_bit = is_signed ? uint64_t{1} << (length - 1) : 0;
+  op.is_signed = signal.value_type == ValueType::kSigned;
   return {};
 }
 
@@ -259,42 +258,21 @@ class PlanBuilder {
     mp.first_op = static_cast<uint32_t>(plan_.ops.size());
     mp.flags = MessagePlan::kFast;
     std::vector<uint8_t> slot_of(message.signals.size(), kNoMuxSlot);
-    uint8_t next_slot = 0;
     for (uint32_t s : *order) {
-      const Signal& signal = message.signals[s];
-      const std::string signal_where =
-          fmt::format("{}:{}: signal {}", where, signal.line, signal.name);
       DecodeOp op;
       OpLayout layout;
-      if (auto ok = compile_layout(signal, signal_where, op, layout); !ok) {
+      if (auto ok = compile_op(message, s, where, slot_of, op, layout); !ok) {
         return tl::unexpected(ok.error());
       }
-      if (auto ok = compile_scaling(signal, signal_where, op); !ok) {
-        return tl::unexpected(ok.error());
-      }
-      if (signal.is_multiplexor) {
-        if (next_slot == kMaxMuxSlots) {
-          return fail(ErrorCode::kMalformed, "{}: more than {} multiplexors", where, kMaxMuxSlots);
-        }
-        slot_of[s] = next_slot;
-        layout.own_slot = next_slot++;
-      }
-      if (signal.multiplexor) {
-        layout.selector_slot = slot_of[*signal.multiplexor];
-        if (layout.selector_slot == kNoMuxSlot) {
-          return fail(ErrorCode::kMalformed, "{}: its multiplexor {} is not marked as one",
-                      signal_where, message.signals[*signal.multiplexor].name);
-        }
-        layout.first_range = static_cast<uint32_t>(plan_.mux_ranges.size());
-        layout.range_count = static_cast<uint32_t>(signal.mux_values.size());
-        plan_.mux_ranges.insert(plan_.mux_ranges.end(), signal.mux_values.begin(),
-                                signal.mux_values.end());
+      const bool fast_kind = op.kind == OpKind::kUnsignedInteger ||
+                             op.kind == OpKind::kSignedInteger || op.kind == OpKind::kDouble;
+      if (layout.selector_slot != kNoMuxSlot || layout.own_slot != kNoMuxSlot) {
         mp.flags = MessagePlan::kMultiplexed;
-      }
-      if (!layout.fast && (mp.flags & MessagePlan::kFast) != 0) {
+      } else if (!layout.fast || !fast_kind) {
         mp.flags = static_cast<uint8_t>(mp.flags & ~MessagePlan::kFast);
       }
-      op.signal = selected[s] ? add_signal(b, message, signal, op.kind) : kHiddenSignal;
+      op.signal = selected[s] ? add_signal(b, message, message.signals[s], op.kind) : kHiddenSignal;
+      op.sample_kind = sample_kind_of(op.kind);
       mp.emit_count = static_cast<uint16_t>(mp.emit_count + (selected[s] ? 1 : 0));
       mp.needed_len = std::max(mp.needed_len, layout.needed_len);
       plan_.ops.push_back(op);
@@ -312,6 +290,41 @@ class PlanBuilder {
       bus.standard[message.id] = index;
     } else {
       return fail(ErrorCode::kMalformed, "{}: standard identifier above 0x7FF", where);
+    }
+    return {};
+  }
+
+  // One signal's op and layout; multiplexors get the next slot in `slot_of`.
+  Result<void> compile_op(const Message& message, uint32_t s, const std::string& where,
+                          std::vector<uint8_t>& slot_of, DecodeOp& op, OpLayout& layout) {
+    const Signal& signal = message.signals[s];
+    const std::string signal_where =
+        fmt::format("{}:{}: signal {}", where, signal.line, signal.name);
+    if (auto ok = compile_layout(signal, signal_where, op, layout); !ok) {
+      return ok;
+    }
+    if (auto ok = compile_scaling(signal, signal_where, op); !ok) {
+      return ok;
+    }
+    if (signal.is_multiplexor) {
+      const auto used = static_cast<size_t>(
+          std::count_if(slot_of.begin(), slot_of.end(), [](uint8_t x) { return x != kNoMuxSlot; }));
+      if (used == kMaxMuxSlots) {
+        return fail(ErrorCode::kMalformed, "{}: more than {} multiplexors", where, kMaxMuxSlots);
+      }
+      slot_of[s] = static_cast<uint8_t>(used);
+      layout.own_slot = slot_of[s];
+    }
+    if (signal.multiplexor) {
+      layout.selector_slot = slot_of[*signal.multiplexor];
+      if (layout.selector_slot == kNoMuxSlot) {
+        return fail(ErrorCode::kMalformed, "{}: its multiplexor {} is not marked as one",
+                    signal_where, message.signals[*signal.multiplexor].name);
+      }
+      layout.first_range = static_cast<uint32_t>(plan_.mux_ranges.size());
+      layout.range_count = static_cast<uint32_t>(signal.mux_values.size());
+      plan_.mux_ranges.insert(plan_.mux_ranges.end(), signal.mux_values.begin(),
+                              signal.mux_values.end());
     }
     return {};
   }

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -34,9 +35,10 @@
 
 namespace autograph::can {
 
+class FastDecodeTable;
+
 // What happened to the frames of one bus since the decoder was compiled.
 struct DecoderCounters {
-  uint64_t decoded = 0;     // frames of a known identifier with selected signals
   uint64_t unknown_id = 0;  // identifier (with its standard/extended kind) not in the DBC
   uint64_t unselected = 0;  // identifier known, but none of its signals selected
   uint64_t skipped = 0;     // remote (kRtr) and error (kErr) frames
@@ -51,6 +53,9 @@ class Decoder {
                                                const SignalSelection& selection = {});
 
   explicit Decoder(DecoderPlan plan);
+  Decoder(Decoder&& other) noexcept;
+  Decoder& operator=(Decoder&& other) noexcept;
+  ~Decoder();
 
   // Appends the samples of `frame` to `out` (from index 0) and returns how many it wrote, 0 for
   // a frame of an unknown bus or identifier. `out.size()` must be at least
@@ -59,7 +64,7 @@ class Decoder {
   size_t decode(const CanFrame& frame, std::span<Sample> out) noexcept;
 
   // The most samples one frame can yield: the size `out` must have.
-  size_t max_samples_per_frame() const noexcept { return plan_.max_samples_per_frame; }
+  size_t max_samples_per_frame() const noexcept { return max_samples_per_frame_; }
 
   // What each Sample::signal means; indices stay valid for this Decoder's life.
   const std::vector<SignalInfo>& signals() const noexcept { return plan_.signals; }
@@ -79,12 +84,20 @@ class Decoder {
  private:
   // Index + 1 of the frame's message in plan_.messages, 0 when unknown.
   uint32_t find_message(const BusPlan& bus, uint32_t id) const noexcept;
-  size_t decode_fast(const MessagePlan& message, const CanFrame& frame, Sample* out) const noexcept;
+  // Frames the fast table does not cover: counting, extended identifiers, short frames,
+  // multiplexing, float signals, signals beyond byte 8.
+  size_t decode_slow(const CanFrame& frame, Sample* out) noexcept;
   size_t decode_general(const MessagePlan& message, const CanFrame& frame,
                         Sample* out) const noexcept;
+  // Whether the multiplexors decoded so far in this frame select the op of `layout`.
+  bool selected_by_mux(const OpLayout& layout, const bool* slot_active,
+                       const uint64_t* slot_value) const noexcept;
 
   DecoderPlan plan_;
-  std::vector<DecoderCounters> counters_;  // by bus index
+  std::unique_ptr<const FastDecodeTable> fast_;  // built from plan_; never null
+  std::vector<DecoderCounters> counters_;        // by bus index; the slow path's counts
+  std::vector<uint64_t> unknown_ids_;            // by bus index; the fast path's unknown ids
+  size_t max_samples_per_frame_ = 0;
   uint64_t unknown_bus_ = 0;
 };
 

@@ -64,16 +64,17 @@ enum class OpKind : uint8_t {
   kFloat64Scaled,    // f64 = that * factor + offset
 };
 
-// The per-signal work for frames whose signal bits all lie in the first 8 bytes. The decoder
-// loads those bytes once as a little-endian word (word 0) and a big-endian word (word 1);
-// raw = (word << left_shift) >> right_shift, then sign-extended through sign_bit.
+// The per-signal work. For a signal that ends within the first 8 bytes, raw = (word <<
+// left_shift) >> right_shift (arithmetic for signed signals), where word is those 8 bytes read
+// little-endian (Intel) or big-endian (Motorola).
 struct DecodeOp {
   uint32_t signal = 0;  // index into the signal table; kHiddenSignal for an unselected multiplexor
+  SampleKind sample_kind = SampleKind::kUnsigned;
   OpKind kind = OpKind::kUnsignedInteger;
-  uint8_t word = 0;
   uint8_t left_shift = 0;
   uint8_t right_shift = 0;  // 64 - length
-  uint64_t sign_bit = 0;    // 1 << (length - 1) for signed signals, 0 otherwise
+  bool big_endian = false;
+  bool is_signed = false;
   union Scale {
     uint64_t integer;  // kUnsignedInteger, kSignedInteger (two's complement)
     double real;       // every other kind
@@ -81,7 +82,6 @@ struct DecodeOp {
   Scale factor{.integer = 1};
   Scale offset{.integer = 0};
 };
-static_assert(sizeof(DecodeOp) == 32, "two DecodeOps per cache line");
 
 inline constexpr uint32_t kHiddenSignal = 0xFFFFFFFFu;
 inline constexpr uint8_t kNoMuxSlot = 0xFF;
@@ -104,7 +104,8 @@ struct OpLayout {
 };
 
 struct MessagePlan {
-  static constexpr uint8_t kFast = 0x01;         // no multiplexing, every op fast
+  // No multiplexing, every op fast and of an integer kind or kDouble.
+  static constexpr uint8_t kFast = 0x01;
   static constexpr uint8_t kMultiplexed = 0x02;  // at least one op is gated by a multiplexor
 
   uint32_t first_op = 0;    // into DecoderPlan::ops and ::layouts
