@@ -240,9 +240,10 @@ class PlanBuilder {
   Result<void> add_message(size_t b, size_t m) {
     const Database& db = buses_[b];
     const Message& message = db.messages[m];
-    const std::string where = fmt::format("{} message {} (0x{:X})",
-                                          db.sources.empty() ? std::string("bus") : db.sources[0],
-                                          message.name, message.id & CanFrame::kEffMask);
+    const std::string where = fmt::format(
+        "{} message {} (0x{:X})",
+        message.source < db.sources.size() ? db.sources[message.source] : fmt::format("bus {}", b),
+        message.name, message.id & CanFrame::kEffMask);
     if (plan_.messages.size() >= std::numeric_limits<uint16_t>::max()) {
       return fail(ErrorCode::kMalformed, "{}: more than 65535 messages", where);
     }
