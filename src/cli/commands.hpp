@@ -13,4 +13,8 @@ inline constexpr int kExitUsage = 2;    // wrong arguments
 
 // One function per command family: `void add_<name>_command(CLI::App& app, int& exit_code);`
 
+// `autograph decode --dbc [BUS=]FILE... --log FILE [--format jsonl|csv] [--signals A,B]
+// [--choices]`: decodes a candump log (decode_command.cpp).
+void add_decode_command(CLI::App& app, int& exit_code);
+
 }  // namespace autograph::cli
