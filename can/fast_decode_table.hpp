@@ -8,6 +8,7 @@
 // over its "plain" ops, then one over its other ops.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -87,6 +88,14 @@ class FastDecodeTable {
     uint16_t scaled_count = 0;
     uint8_t fast_len = 0xFF;  // frames at least this long take the fast path; 0xFF: none do
   };
+
+  static_assert(sizeof(Head) == offsetof(Sample, t_ns) &&
+                    offsetof(Head, signal) == offsetof(Sample, signal) &&
+                    offsetof(Head, kind) == offsetof(Sample, kind),
+                "Head is stored as the first bytes of a Sample");
+  static_assert(std::endian::native == std::endian::little,
+                "the 8 data bytes are read as a little-endian word with one load (x86-64, arm64 "
+                "and armhf are little-endian)");
 
   static Head make_head(const DecodeOp& op, const OpLayout& layout);
   void add_message(const DecoderPlan& plan, const MessagePlan& message);

@@ -41,7 +41,7 @@ bool raw_value_of(const can::SignalInfo& signal, const can::Sample& sample, int6
       if (factor == 0) {
         return false;
       }
-      // Two's complement: unsigned values above 2^63 read as the negative keys VAL_ would need.
+      // VAL_ keys are int64 (dbc.hpp): raw values above 2^63 can only be written as negatives.
       raw = static_cast<int64_t>(sample.value.u64 - offset) / factor;
       return true;
     }

@@ -1,5 +1,6 @@
 // Decoder on hand-built databases: bit layouts, scaling, truncation, multiplexing, selection.
 #include "autograph/can/decoder.hpp"
+#include "can/decoder_testing.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,66 +14,6 @@
 
 namespace autograph::can {
 namespace {
-
-Signal make_signal(std::string name, uint16_t start, uint16_t length,
-                   ByteOrder order = ByteOrder::kLittleEndian,
-                   ValueType type = ValueType::kUnsigned, double factor = 1.0,
-                   double offset = 0.0) {
-  Signal signal;
-  signal.name = std::move(name);
-  signal.start_bit = start;
-  signal.length = length;
-  signal.byte_order = order;
-  signal.value_type = type;
-  signal.factor = factor;
-  signal.offset = offset;
-  return signal;
-}
-
-Message make_message(uint32_t id, std::vector<Signal> signals, uint16_t length = 8) {
-  Message message;
-  message.id = id;
-  message.name = "MSG_" + std::to_string(id & CanFrame::kEffMask);
-  message.length = length;
-  message.signals = std::move(signals);
-  return message;
-}
-
-CanFrame make_frame(uint32_t id, std::vector<uint8_t> data, uint16_t bus = 0) {
-  CanFrame frame;
-  frame.id = id;
-  frame.bus = bus;
-  frame.len = static_cast<uint8_t>(data.size());
-  frame.flags = data.size() > 8 ? CanFrame::kFd : 0;
-  frame.t_ns = 123456789;
-  std::memcpy(frame.data, data.data(), data.size());
-  return frame;
-}
-
-Decoder compile_or_die(std::vector<Database> buses, const SignalSelection& selection = {}) {
-  auto decoder = Decoder::compile(buses, selection);
-  EXPECT_TRUE(decoder.has_value()) << (decoder ? "" : decoder.error().message());
-  return std::move(*decoder);
-}
-
-Decoder one_message(Message message) {
-  Database db;
-  db.messages.push_back(std::move(message));
-  return compile_or_die({db});
-}
-
-// Decodes `frame` and returns name -> sample.
-std::map<std::string, Sample> decode_by_name(Decoder& decoder, const CanFrame& frame) {
-  std::vector<Sample> out(decoder.max_samples_per_frame());
-  const size_t count = decoder.decode(frame, out);
-  std::map<std::string, Sample> result;
-  for (size_t i = 0; i < count; ++i) {
-    EXPECT_EQ(out[i].t_ns, frame.t_ns);
-    EXPECT_EQ(out[i].kind, decoder.signals()[out[i].signal].kind);
-    result.emplace(decoder.signals()[out[i].signal].name, out[i]);
-  }
-  return result;
-}
 
 TEST(Decoder, ExtractsIntelSignalsAtByteEdges) {
   Decoder decoder = one_message(make_message(
@@ -211,79 +152,6 @@ TEST(Decoder, DropsSignalsPastTheEndOfShortFrames) {
   // Longer than the message: the extra bytes are ignored.
   values = decode_by_name(decoder, make_frame(0x562, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
   EXPECT_EQ(values.size(), 5u);
-}
-
-Message multiplexed_message() {
-  Signal mux = make_signal("Mux", 0, 8);
-  mux.is_multiplexor = true;
-  Signal always = make_signal("Always", 56, 8);
-  Signal a = make_signal("A", 8, 8);
-  a.multiplexor = 0;
-  a.mux_values = {{1, 1}};
-  Signal b = make_signal("B", 8, 16);
-  b.multiplexor = 0;
-  b.mux_values = {{2, 3}, {7, 7}};
-  // Nested: Sub is selected by Mux = 4 and itself selects C (Sub = 5).
-  Signal sub = make_signal("Sub", 8, 8);
-  sub.multiplexor = 0;
-  sub.mux_values = {{4, 4}};
-  sub.is_multiplexor = true;
-  Signal c = make_signal("C", 16, 8);
-  c.multiplexor = 5;
-  c.mux_values = {{5, 5}};
-  // C comes before Sub in the file: the compiler must still run Sub first.
-  return make_message(0x500, {mux, always, a, b, c, sub});
-}
-
-TEST(Decoder, DecodesOnlyTheActiveMultiplexedBranch) {
-  Decoder decoder = one_message(multiplexed_message());
-  auto values = decode_by_name(decoder, make_frame(0x500, {1, 0x22, 0x33, 0, 0, 0, 0, 9}));
-  EXPECT_EQ(values.size(), 3u);
-  EXPECT_EQ(values["A"].value.u64, 0x22u);
-  EXPECT_EQ(values["Always"].value.u64, 9u);
-  values = decode_by_name(decoder, make_frame(0x500, {3, 0x22, 0x33, 0, 0, 0, 0, 9}));
-  EXPECT_EQ(values.size(), 3u);
-  EXPECT_EQ(values["B"].value.u64, 0x3322u);
-  values = decode_by_name(decoder, make_frame(0x500, {7, 0x22, 0x33, 0, 0, 0, 0, 9}));
-  EXPECT_EQ(values.count("B"), 1u);
-  values = decode_by_name(decoder, make_frame(0x500, {9, 0x22, 0x33, 0, 0, 0, 0, 9}));
-  EXPECT_EQ(values.size(), 2u);  // no branch for 9: Mux and Always
-}
-
-TEST(Decoder, FollowsNestedMultiplexorChains) {
-  Decoder decoder = one_message(multiplexed_message());
-  auto values = decode_by_name(decoder, make_frame(0x500, {4, 5, 0x77, 0, 0, 0, 0, 9}));
-  EXPECT_EQ(values.size(), 4u);
-  EXPECT_EQ(values["Sub"].value.u64, 5u);
-  EXPECT_EQ(values["C"].value.u64, 0x77u);
-  values = decode_by_name(decoder, make_frame(0x500, {4, 6, 0x77, 0, 0, 0, 0, 9}));
-  EXPECT_EQ(values.count("C"), 0u);
-  // Byte 1 reads 5, but Sub is not active when Mux = 1: C must stay out.
-  values = decode_by_name(decoder, make_frame(0x500, {1, 5, 0x77, 0, 0, 0, 0, 9}));
-  EXPECT_EQ(values.count("C"), 0u);
-  EXPECT_EQ(values.count("Sub"), 0u);
-}
-
-TEST(Decoder, LeavesOutBranchesOfTruncatedMultiplexors) {
-  Message message = multiplexed_message();
-  message.signals[0].start_bit = 48;  // Mux now in byte 6
-  Decoder decoder = one_message(message);
-  auto values = decode_by_name(decoder, make_frame(0x500, {0, 0x22, 0x33}));
-  EXPECT_TRUE(values.empty());
-}
-
-TEST(Decoder, RunsHiddenMultiplexorsOfSelectedSignals) {
-  Database db;
-  db.messages.push_back(multiplexed_message());
-  SignalSelection selection;
-  selection.names = {"C"};
-  Decoder decoder = compile_or_die({db}, selection);
-  EXPECT_EQ(decoder.signals().size(), 1u);
-  EXPECT_EQ(decoder.max_samples_per_frame(), 1u);
-  auto values = decode_by_name(decoder, make_frame(0x500, {4, 5, 0x77, 0, 0, 0, 0, 9}));
-  ASSERT_EQ(values.size(), 1u);
-  EXPECT_EQ(values["C"].value.u64, 0x77u);
-  EXPECT_TRUE(decode_by_name(decoder, make_frame(0x500, {4, 6, 0x77, 0, 0, 0, 0, 9})).empty());
 }
 
 TEST(Decoder, TellsExtendedFromStandardIdsWithTheSameNumber) {
