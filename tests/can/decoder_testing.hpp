@@ -44,7 +44,9 @@ inline CanFrame make_frame(uint32_t id, std::vector<uint8_t> data, uint16_t bus 
   frame.len = static_cast<uint8_t>(data.size());
   frame.flags = data.size() > 8 ? CanFrame::kFd : 0;
   frame.t_ns = 123456789;
-  std::memcpy(frame.data, data.data(), data.size());
+  if (!data.empty()) {  // memcpy from an empty vector's null data() is undefined
+    std::memcpy(frame.data, data.data(), data.size());
+  }
   return frame;
 }
 
