@@ -153,7 +153,9 @@ TEST_F(TlsTransportTest, IsRefusedWithoutAClientCertificateWhereOneIsRequired) {
   ASSERT_TRUE(transport.has_value());
   auto up = connect(**transport);
   ASSERT_FALSE(up.has_value());
-  EXPECT_EQ(up.error().code(), ErrorCode::kFailedPrecondition);
+  // The server's fatal alert and its reset of the connection race; both name the likely cause.
+  EXPECT_TRUE(up.error().code() == ErrorCode::kFailedPrecondition ||
+              up.error().code() == ErrorCode::kUnavailable);
   EXPECT_NE(up.error().message().find("require a client certificate, and none is configured"),
             std::string::npos)
       << up.error().message();
