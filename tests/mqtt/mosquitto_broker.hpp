@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace autograph::mqtt::testing {
 
@@ -34,6 +35,14 @@ const std::filesystem::path& test_certificates();
 
 // A port on 127.0.0.1 that was free a moment ago.
 uint16_t free_port();
+
+// Starts `argv` (argv[0] looked up in PATH) with stdout and stderr sent to `output`. Returns
+// its pid; the caller waits for it.
+pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& output);
+
+// Waits up to `timeout` for `pid` to exit; returns its exit status, or -1 after killing it when
+// it didn't exit in time.
+int wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
 
 enum class Listener { kTls, kMutualTls, kExpired, kWrongName };
 
