@@ -21,4 +21,7 @@ using Packet = std::variant<ConnectPacket, ConnackPacket, PublishPacket, PubackP
                             SubscribePacket, SubackPacket, UnsubscribePacket, UnsubackPacket,
                             PingreqPacket, PingrespPacket, DisconnectPacket>;
 
+// Appends any packet through its codec's encoder; errors as that encoder's.
+[[nodiscard]] Result<void> encode_packet(const Packet& packet, std::vector<uint8_t>& out);
+
 }  // namespace autograph::mqtt

@@ -27,26 +27,6 @@ spdlog::logger& logger() {
 
 }  // namespace
 
-std::string_view to_string(SessionState state) noexcept {
-  switch (state) {
-    case SessionState::kIdle:
-      return "idle";
-    case SessionState::kWaitingToRetry:
-      return "waiting to retry";
-    case SessionState::kConnecting:
-      return "connecting";
-    case SessionState::kAwaitingConnack:
-      return "awaiting CONNACK";
-    case SessionState::kConnected:
-      return "connected";
-    case SessionState::kDisconnecting:
-      return "disconnecting";
-    case SessionState::kStopped:
-      return "stopped";
-  }
-  return "unknown";
-}
-
 Session::Session(SessionOptions options, std::unique_ptr<tls::Transport> transport,
                  const Clock& clock, SessionCallbacks callbacks)
     : options_(std::move(options)),
@@ -55,7 +35,8 @@ Session::Session(SessionOptions options, std::unique_ptr<tls::Transport> transpo
       callbacks_(std::move(callbacks)),
       backoff_(options_.backoff, std::random_device{}()),
       window_(options_.max_in_flight),
-      decoder_(options_.max_packet_bytes) {
+      decoder_(options_.max_packet_bytes),
+      keep_alive_(options_.keep_alive, options_.ping_timeout) {
   AG_CHECK(transport_ != nullptr, "Session needs a transport");
 }
 
@@ -79,7 +60,6 @@ void Session::begin_connect() {
   decoder_.reset();
   out_.clear();
   out_sent_ = 0;
-  ping_sent_.reset();
   deadline_ = clock_.now() + options_.connect_timeout;
   set_state(SessionState::kConnecting, "");
   if (auto opened = transport_->open(); !opened) {
@@ -123,15 +103,17 @@ void Session::run_timers(TimePoint now) {
       }
       return;
     case SessionState::kConnected:
-      if (ping_sent_ && now - *ping_sent_ >= options_.ping_timeout) {
-        lose_connection(Error(ErrorCode::kUnavailable,
-                              fmt::format("{}: keep-alive timeout: no PINGRESP within {} ms",
-                                          transport_->peer(), options_.ping_timeout.count())));
-      } else if (!ping_sent_ && options_.keep_alive.count() > 0 &&
-                 now - last_sent_ >= options_.keep_alive) {
-        encode_pingreq({}, out_);
-        ping_sent_ = now;
-        last_sent_ = now;
+      switch (keep_alive_.due(now)) {
+        case KeepAlive::Due::kTimedOut:
+          lose_connection(Error(ErrorCode::kUnavailable,
+                                fmt::format("{}: keep-alive timeout: no PINGRESP within {} ms",
+                                            transport_->peer(), options_.ping_timeout.count())));
+          break;
+        case KeepAlive::Due::kSendPing:
+          encode_pingreq({}, out_);
+          break;
+        case KeepAlive::Due::kNothing:
+          break;
       }
       return;
     case SessionState::kDisconnecting:
@@ -154,13 +136,7 @@ std::optional<Session::TimePoint> Session::next_deadline() const {
     case SessionState::kDisconnecting:
       return deadline_;
     case SessionState::kConnected:
-      if (ping_sent_) {
-        return *ping_sent_ + options_.ping_timeout;
-      }
-      if (options_.keep_alive.count() > 0) {
-        return last_sent_ + options_.keep_alive;
-      }
-      return std::nullopt;
+      return keep_alive_.next_deadline();
     case SessionState::kIdle:
     case SessionState::kStopped:
       return std::nullopt;
@@ -196,20 +172,11 @@ void Session::run_io() {
     if (!*up) {
       return;
     }
-    ConnectPacket connect;
-    connect.client_id = options_.client_id;
-    connect.clean_session = options_.clean_session;
-    connect.keep_alive_s = static_cast<uint16_t>(options_.keep_alive.count());
-    connect.will = options_.will;
-    connect.username = options_.username;
-    if (options_.password) {
-      connect.password = std::vector<uint8_t>(options_.password->begin(), options_.password->end());
-    }
-    if (auto encoded = encode_connect(connect, out_); !encoded) {
+    if (auto encoded = encode_connect(connect_packet_for(options_), out_); !encoded) {
       lose_connection(encoded.error());
       return;
     }
-    last_sent_ = clock_.now();
+    keep_alive_.restart(clock_.now());
     set_state(SessionState::kAwaitingConnack, "TLS up, CONNECT sent");
   }
   if (state_ == SessionState::kAwaitingConnack || state_ == SessionState::kConnected ||
@@ -298,7 +265,7 @@ Result<void> Session::handle(Packet packet) {
     return {};
   }
   if (std::holds_alternative<PingrespPacket>(packet)) {
-    ping_sent_.reset();
+    keep_alive_.on_pingresp();
     return {};
   }
   if (auto* unsuback = std::get_if<UnsubackPacket>(&packet)) {
@@ -352,7 +319,7 @@ Result<void> Session::handle_publish(const PublishPacket& publish) {
   }
   if (publish.qos == 1) {
     MQTT_TRY(encode_puback({publish.packet_id}, out_));
-    last_sent_ = clock_.now();
+    keep_alive_.on_sent(clock_.now());
   }
   if (callbacks_.on_message) {
     callbacks_.on_message(publish);
@@ -365,7 +332,7 @@ Result<void> Session::queue_publish(InflightWindow::Entry& entry) {
   entry.packet.dup = entry.sent;
   MQTT_TRY(encode_publish(entry.packet, out_));
   entry.sent = true;
-  last_sent_ = clock_.now();
+  keep_alive_.on_sent(clock_.now());
   return {};
 }
 
@@ -375,7 +342,7 @@ Result<void> Session::send_subscribe(const std::vector<Subscription>& subscripti
     window_.release(id);
     return encoded;
   }
-  last_sent_ = clock_.now();
+  keep_alive_.on_sent(clock_.now());
   return {};
 }
 
@@ -397,7 +364,7 @@ Result<uint16_t> Session::publish(std::string topic, std::vector<uint8_t> payloa
                   packet.topic);
     }
     MQTT_TRY(encode_publish(packet, out_));
-    last_sent_ = clock_.now();
+    keep_alive_.on_sent(clock_.now());
     return uint16_t{0};
   }
   if (window_.full()) {

@@ -27,41 +27,15 @@
 #include "mqtt/clock.hpp"
 #include "mqtt/connect_packet.hpp"
 #include "mqtt/inflight_window.hpp"
+#include "mqtt/keep_alive.hpp"
 #include "mqtt/packet.hpp"
 #include "mqtt/packet_decoder.hpp"
 #include "mqtt/reconnect_backoff.hpp"
+#include "mqtt/session_options.hpp"
+#include "mqtt/session_state.hpp"
 #include "tls/transport.hpp"
 
 namespace autograph::mqtt {
-
-struct SessionOptions {
-  std::string client_id;  // the device address by default (the caller fills it in)
-  std::optional<std::string> username;
-  std::optional<std::string> password;                // never logged
-  std::optional<Will> will;                           // e.g. "offline" on the device's status topic
-  std::chrono::seconds keep_alive{30};                // 0: no PINGREQ
-  std::chrono::milliseconds ping_timeout{10'000};     // PINGREQ to PINGRESP
-  std::chrono::milliseconds connect_timeout{15'000};  // TCP + TLS + CONNACK
-  // false: the broker keeps the session (subscriptions, QoS 1 messages queued for us) while
-  // the link is down, which is what a flaky cellular link needs.
-  bool clean_session = false;
-  size_t max_in_flight = 32;          // QoS 1 messages awaiting PUBACK
-  size_t max_packet_bytes = 1 << 20;  // largest packet accepted from the broker
-  size_t max_queued_bytes = 4 << 20;  // bytes waiting for the socket (QoS 0 is refused past)
-  BackoffOptions backoff;
-};
-
-enum class SessionState : uint8_t {
-  kIdle,             // constructed, start() not called
-  kWaitingToRetry,   // disconnected; the next attempt is scheduled
-  kConnecting,       // TCP connect and TLS handshake
-  kAwaitingConnack,  // CONNECT sent
-  kConnected,
-  kDisconnecting,  // DISCONNECT queued, flushing
-  kStopped,
-};
-
-std::string_view to_string(SessionState state) noexcept;
 
 struct SessionCallbacks {
   std::function<void(const PublishPacket&)> on_message;  // an incoming PUBLISH
@@ -140,8 +114,7 @@ class Session {
   std::vector<uint8_t> out_;  // encoded packets not yet accepted by the transport
   size_t out_sent_ = 0;       // bytes of out_ already written
   TimePoint deadline_{};      // retry, connect or disconnect deadline, by state
-  TimePoint last_sent_{};
-  std::optional<TimePoint> ping_sent_;
+  KeepAlive keep_alive_;
   std::optional<Error> last_error_;
   uint64_t connections_ = 0;
 };

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "mqtt/inflight_window.hpp"
+#include "mqtt/keep_alive.hpp"
 #include "mqtt/reconnect_backoff.hpp"
 
 namespace autograph::mqtt {
@@ -37,6 +38,32 @@ TEST(ReconnectBackoff, SpreadsDelaysAcrossDevices) {
 
 TEST(ReconnectBackoffDeathTest, AbortsOnAnInitialDelayAboveTheCap) {
   EXPECT_DEATH(ReconnectBackoff({milliseconds(10), milliseconds(5)}, 1), "initial <= max");
+}
+
+TEST(KeepAlive, PingsAfterTheIntervalWithoutSendingAndTimesOutWithoutAnAnswer) {
+  using std::chrono::seconds;
+  const KeepAlive::TimePoint t0{};
+  KeepAlive keep_alive(seconds(10), milliseconds(3000));
+  keep_alive.restart(t0);
+  EXPECT_EQ(keep_alive.due(t0 + seconds(9)), KeepAlive::Due::kNothing);
+  keep_alive.on_sent(t0 + seconds(9));  // sending postpones the ping
+  EXPECT_EQ(keep_alive.due(t0 + seconds(18)), KeepAlive::Due::kNothing);
+  EXPECT_EQ(keep_alive.next_deadline(), t0 + seconds(19));
+  EXPECT_EQ(keep_alive.due(t0 + seconds(19)), KeepAlive::Due::kSendPing);
+  EXPECT_EQ(keep_alive.next_deadline(), t0 + seconds(22));
+  EXPECT_EQ(keep_alive.due(t0 + seconds(21)), KeepAlive::Due::kNothing);
+  keep_alive.on_pingresp();
+  EXPECT_EQ(keep_alive.due(t0 + seconds(28)), KeepAlive::Due::kNothing);
+  EXPECT_EQ(keep_alive.due(t0 + seconds(29)), KeepAlive::Due::kSendPing);
+  EXPECT_EQ(keep_alive.due(t0 + seconds(32)), KeepAlive::Due::kTimedOut);
+}
+
+TEST(KeepAlive, NeverPingsWhenTurnedOff) {
+  KeepAlive keep_alive(std::chrono::seconds(0), milliseconds(1000));
+  keep_alive.restart({});
+  EXPECT_EQ(keep_alive.due(KeepAlive::TimePoint{} + std::chrono::hours(24)),
+            KeepAlive::Due::kNothing);
+  EXPECT_FALSE(keep_alive.next_deadline().has_value());
 }
 
 TEST(InflightWindow, AllocatesDistinctIdsAndAcknowledgesOutOfOrder) {
