@@ -1,5 +1,7 @@
 #include "mqtt/packet.hpp"
 
+#include <iterator>
+
 namespace autograph::mqtt {
 namespace {
 
@@ -29,6 +31,15 @@ struct Encoder {
 };
 
 }  // namespace
+
+std::string_view packet_name(const Packet& packet) noexcept {
+  // In the order of the alternatives of Packet.
+  constexpr std::string_view kNames[] = {"CONNECT",   "CONNACK",  "PUBLISH",     "PUBACK",
+                                         "SUBSCRIBE", "SUBACK",   "UNSUBSCRIBE", "UNSUBACK",
+                                         "PINGREQ",   "PINGRESP", "DISCONNECT"};
+  static_assert(std::size(kNames) == std::variant_size_v<Packet>);
+  return kNames[packet.index()];
+}
 
 Result<void> encode_packet(const Packet& packet, std::vector<uint8_t>& out) {
   return std::visit(Encoder{out}, packet);

@@ -21,6 +21,9 @@ using Packet = std::variant<ConnectPacket, ConnackPacket, PublishPacket, PubackP
                             SubscribePacket, SubackPacket, UnsubscribePacket, UnsubackPacket,
                             PingreqPacket, PingrespPacket, DisconnectPacket>;
 
+// The packet's name as the specification writes it ("PUBLISH").
+std::string_view packet_name(const Packet& packet) noexcept;
+
 // Appends any packet through its codec's encoder; errors as that encoder's.
 [[nodiscard]] Result<void> encode_packet(const Packet& packet, std::vector<uint8_t>& out);
 

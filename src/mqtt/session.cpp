@@ -240,7 +240,7 @@ Result<void> Session::handle(Packet packet) {
     return handle_connack(*connack);
   }
   if (state_ == SessionState::kAwaitingConnack) {
-    return fail(ErrorCode::kMalformed, "broker sent packet type {} before CONNACK", packet.index());
+    return fail(ErrorCode::kMalformed, "broker sent {} before CONNACK", packet_name(packet));
   }
   if (auto* publish = std::get_if<PublishPacket>(&packet)) {
     return handle_publish(*publish);
@@ -273,8 +273,8 @@ Result<void> Session::handle(Packet packet) {
     return {};
   }
   // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ and DISCONNECT only ever go to a broker.
-  return fail(ErrorCode::kMalformed, "broker sent a packet only clients send (variant index {})",
-              packet.index());
+  return fail(ErrorCode::kMalformed, "broker sent {}, a packet only clients send",
+              packet_name(packet));
 }
 
 Result<void> Session::handle_connack(const ConnackPacket& connack) {

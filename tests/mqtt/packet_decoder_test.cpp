@@ -118,5 +118,14 @@ TEST(PacketDecoder, ReportsAMalformedBodyAfterEarlierGoodPackets) {
   expect_malformed(decoder.next(), {"PINGRESP", "remaining length 1 is not 0"});
 }
 
+TEST(Packet, NamesEveryAlternativeAndEncodesThroughItsCodec) {
+  EXPECT_EQ(packet_name(Packet(PubackPacket{1})), "PUBACK");
+  EXPECT_EQ(packet_name(Packet(DisconnectPacket{})), "DISCONNECT");
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(encode_packet(Packet(UnsubackPacket{7}), out).has_value());
+  EXPECT_EQ(out, bytes({0xB0, 0x02, 0x00, 0x07}));
+  expect_malformed(encode_packet(Packet(PubackPacket{0}), out), {"PUBACK"});
+}
+
 }  // namespace
 }  // namespace autograph::mqtt

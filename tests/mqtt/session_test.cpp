@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "mqtt/injecting_transport.hpp"
 #include "mqtt/mosquitto_broker.hpp"
 #include "tls/tls_transport.hpp"
 
@@ -222,6 +223,46 @@ TEST_F(SessionTest, TheBrokerPublishesTheWillOnlyWhenTheConnectionDiesUncleanly)
         {watcher.get()}, [&] { return !status.empty(); }, seconds(clean ? 1 : 5));
     EXPECT_EQ(status.size(), clean ? 0u : 1u) << (clean ? "clean" : "unclean");
   }
+}
+
+TEST_F(SessionTest, DropsTheConnectionOnAMalformedOrUnexpectedPacketAndReconnects) {
+  tls::TlsOptions tls;
+  tls.host = "localhost";
+  tls.port = broker_.port(Listener::kTls);
+  tls.ca_file = broker_.certs() / "ca.crt";
+  auto injecting =
+      std::make_unique<testing::InjectingTransport>(std::move(*tls::TlsTransport::create(tls)));
+  testing::InjectingTransport* injector = injecting.get();
+  auto options = test_options("fault");
+  options.max_packet_bytes = 1000;
+  Session session(options, std::move(injecting), clock_, {});
+  session.start();
+  struct Fault {
+    std::vector<uint8_t> bytes;
+    std::string reason;
+  };
+  const std::vector<Fault> faults = {
+      {{0x40, 0x03, 0x00, 0x01, 0x02}, "PUBACK: remaining length 3 is not 2"},
+      {{0x20, 0x02, 0x00, 0x00}, "CONNACK outside connection set-up"},
+      {{0x30, 0xFF, 0xFF, 0x03}, "exceeds the limit of 1000 bytes"},
+      {{0xC0, 0x00}, "PINGREQ, a packet only clients send"},
+      {{0x32, 0x04, 0x00, 0x01, '#', 0x00}, "PUBLISH"},
+  };
+  uint64_t connections = 0;
+  for (const auto& fault : faults) {
+    ASSERT_TRUE(run_until(
+        {&session}, [&] { return session.connections() == connections + 1; }, seconds(10)));
+    ++connections;
+    injector->inject(fault.bytes);
+    ASSERT_TRUE(run_until(
+        {&session}, [&] { return session.state() != SessionState::kConnected; }, seconds(5)));
+    ASSERT_TRUE(session.last_error().has_value());
+    EXPECT_EQ(session.last_error()->code(), ErrorCode::kMalformed);
+    EXPECT_NE(session.last_error()->message().find(fault.reason), std::string::npos)
+        << session.last_error()->message();
+  }
+  EXPECT_TRUE(run_until(
+      {&session}, [&] { return session.connections() == connections + 1; }, seconds(10)));
 }
 
 TEST(SessionApi, RefusesInvalidPublishesAndSubscriptions) {
