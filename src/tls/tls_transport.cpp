@@ -92,6 +92,9 @@ int recv_callback(void* context, unsigned char* data, size_t length) {
 Result<void> load_credentials(const TlsOptions& options, mbedtls_x509_crt* ca,
                               mbedtls_x509_crt* cert, mbedtls_pk_context* key,
                               mbedtls_ctr_drbg_context* drbg) {
+  if (options.host.empty()) {
+    return fail(ErrorCode::kFailedPrecondition, "TLS: a host name is required (it is verified)");
+  }
   if (options.ca_file.empty()) {
     return fail(ErrorCode::kFailedPrecondition, "TLS: a CA file is required");
   }

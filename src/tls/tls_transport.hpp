@@ -20,7 +20,9 @@
 namespace autograph::tls {
 
 struct TlsOptions {
-  std::string host;  // DNS name the server certificate must carry; also sent as SNI
+  // DNS name the server certificate must carry; also sent as SNI. mbedTLS 2.28 matches it
+  // against DNS names only, so give a name, not an IP address.
+  std::string host;
   uint16_t port = 8883;
   std::filesystem::path ca_file;    // required: PEM bundle of trusted CAs
   std::filesystem::path cert_file;  // optional client certificate (PEM); needs key_file
@@ -30,8 +32,8 @@ struct TlsOptions {
 class TlsTransport final : public Transport {
  public:
   // Loads the CA, client certificate and key and seeds the random generator. kFailedPrecondition
-  // naming the file when one is missing or unreadable, or a certificate without a key (or the
-  // reverse); kInternal when mbedTLS can't be initialised.
+  // for an empty host, naming the file when one is missing or unreadable, or for a certificate
+  // without a key (or the reverse); kInternal when mbedTLS can't be initialised.
   [[nodiscard]] static Result<std::unique_ptr<TlsTransport>> create(const TlsOptions& options);
 
   TlsTransport(const TlsTransport&) = delete;

@@ -175,6 +175,11 @@ TEST_F(TlsTransportTest, ConnectsWithAClientCertificateWhereOneIsRequired) {
 
 TEST(TlsTransport, RefusesMissingOrIncompleteCredentials) {
   TlsOptions options;
+  options.ca_file = mqtt::testing::test_certificates() / "ca.crt";
+  auto no_host = TlsTransport::create(options);
+  ASSERT_FALSE(no_host.has_value());
+  EXPECT_NE(no_host.error().message().find("host name is required"), std::string::npos);
+  options.ca_file.clear();
   options.host = "localhost";
   auto no_ca = TlsTransport::create(options);
   ASSERT_FALSE(no_ca.has_value());
