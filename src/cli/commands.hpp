@@ -13,4 +13,9 @@ inline constexpr int kExitUsage = 2;    // wrong arguments
 
 // One function per command family: `void add_<name>_command(CLI::App& app, int& exit_code);`
 
+// keygen, address, sign-message: the device key (key_commands.cpp).
+void add_key_commands(CLI::App& app, int& exit_code);
+// verify: signed envelopes and their chain (verify_command.cpp).
+void add_verify_command(CLI::App& app, int& exit_code);
+
 }  // namespace autograph::cli
