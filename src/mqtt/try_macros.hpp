@@ -16,7 +16,9 @@
       return ::tl::unexpected(mqtt_try_result.error());  \
   } while (false)
 
-// MQTT_TRY_ASSIGN(decl, expr): `decl = *expr` or returns expr's Error.
+// MQTT_TRY_ASSIGN(decl, expr): `decl = *expr` or returns expr's Error. `decl` is a declaration
+// and `tmp` a name: neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define MQTT_TRY_ASSIGN(decl, expr) \
   MQTT_TRY_ASSIGN_IMPL(MQTT_CONCAT(mqtt_try_, __LINE__), decl, expr)
 #define MQTT_TRY_ASSIGN_IMPL(tmp, decl, expr) \
@@ -24,3 +26,4 @@
   if (!tmp)                                   \
     return ::tl::unexpected(tmp.error());     \
   decl = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)

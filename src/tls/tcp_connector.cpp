@@ -8,15 +8,22 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <string>
+#include <system_error>
 
 namespace autograph::tls {
+namespace {
+
+// strerror() is not thread-safe; the error category's message is.
+std::string errno_text(int error) { return std::system_category().message(error); }
+
+}  // namespace
 
 TcpConnector::~TcpConnector() { reset(); }
 
 void TcpConnector::reset() noexcept {
   if (fd_ >= 0) {
-    ::close(fd_);
+    (void)::close(fd_);  // nothing to do about a failed close of a socket being abandoned
     fd_ = -1;
   }
   if (addresses_ != nullptr) {
@@ -53,7 +60,7 @@ Result<void> TcpConnector::start(const std::string& host, uint16_t port) {
 
 Result<void> TcpConnector::try_next(int last_errno) {
   if (fd_ >= 0) {
-    ::close(fd_);
+    (void)::close(fd_);  // nothing to do about a failed close of a socket being abandoned
     fd_ = -1;
   }
   for (current_ = current_ == nullptr ? addresses_ : current_->ai_next; current_ != nullptr;
@@ -68,11 +75,11 @@ Result<void> TcpConnector::try_next(int last_errno) {
       return {};
     }
     last_errno = errno;
-    ::close(fd_);
+    (void)::close(fd_);  // nothing to do about a failed close of a socket being abandoned
     fd_ = -1;
   }
   return fail(ErrorCode::kUnavailable, "{}: connect: {}", peer_,
-              last_errno != 0 ? std::strerror(last_errno) : "no usable address");
+              last_errno != 0 ? errno_text(last_errno) : "no usable address");
 }
 
 Result<bool> TcpConnector::advance() {
@@ -82,7 +89,7 @@ Result<bool> TcpConnector::advance() {
   pollfd pfd{fd_, POLLOUT, 0};
   const int ready = ::poll(&pfd, 1, 0);
   if (ready < 0 && errno != EINTR) {
-    return fail(ErrorCode::kInternal, "{}: poll: {}", peer_, std::strerror(errno));
+    return fail(ErrorCode::kInternal, "{}: poll: {}", peer_, errno_text(errno));
   }
   if (ready <= 0) {
     return false;
@@ -101,8 +108,7 @@ Result<bool> TcpConnector::advance() {
   // MQTT packets are small and latency matters more than packing them.
   const int one = 1;
   if (::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
-    return fail(ErrorCode::kInternal, "{}: setsockopt(TCP_NODELAY): {}", peer_,
-                std::strerror(errno));
+    return fail(ErrorCode::kInternal, "{}: setsockopt(TCP_NODELAY): {}", peer_, errno_text(errno));
   }
   return true;
 }

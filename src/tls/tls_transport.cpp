@@ -306,7 +306,7 @@ void TlsTransport::close() noexcept {
     (void)mbedtls_ssl_close_notify(&state_->ssl);
   }
   if (state_->fd >= 0) {
-    ::close(state_->fd);
+    (void)::close(state_->fd);  // the connection is over either way
     state_->fd = -1;
   }
   state_->connector.reset();
