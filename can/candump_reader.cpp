@@ -36,7 +36,7 @@ Result<CandumpReader> CandumpReader::open(const std::string& path, BusTable buse
   (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   CandumpReader reader(path, std::move(buses), options);
   reader.fd_ = fd;
-  reader.buffer_ = std::make_unique<char[]>(options.buffer_size);
+  reader.buffer_ = std::make_unique_for_overwrite<char[]>(options.buffer_size);
   reader.pos_ = reader.buffer_.get();
   reader.end_ = reader.pos_;
   reader.eof_ = false;

@@ -24,7 +24,7 @@ CandumpWriter::CandumpWriter(std::string path, BusTable buses, int fd)
     : path_(std::move(path)),
       buses_(std::move(buses)),
       fd_(fd),
-      buffer_(std::make_unique<char[]>(kBufferSize)) {}
+      buffer_(std::make_unique_for_overwrite<char[]>(kBufferSize)) {}
 
 Result<CandumpWriter> CandumpWriter::create(const std::string& path, BusTable buses) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -177,7 +177,7 @@ TEST(CandumpLine, RejectsMoreThanMaxInterfaces) {
   }
   Result<CanFrame> frame = parse_candump_line("(1.000000) one-too-many 123#", buses);
   ASSERT_FALSE(frame.has_value());
-  EXPECT_EQ(frame.error().message(), "column 1: more than 256 interfaces in one log");
+  EXPECT_EQ(frame.error().message(), "column 12: more than 256 interfaces in one log");
   EXPECT_EQ(frame.error().code(), ErrorCode::kMalformed);
   EXPECT_EQ(buses.size(), BusTable::kMaxBuses);
   EXPECT_TRUE(parse_candump_line("(1.000000) if0 123#", buses).has_value());

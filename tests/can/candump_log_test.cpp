@@ -114,6 +114,20 @@ TEST(CandumpLog, SmallBufferReadsTheSameFramesAsTheDefault) {
   }
 }
 
+TEST(CandumpLog, MemoryInputReadsTheSameFramesAsTheFile) {
+  const std::string text = read_file(kCaptures[0].path);
+  CandumpReader memory = CandumpReader::from_memory(text, "kona");
+  Result<CandumpReader> file = CandumpReader::open(kCaptures[0].path);
+  ASSERT_TRUE(file.has_value());
+  const std::vector<CanFrame> expected = read_all(*file);
+  const std::vector<CanFrame> got = read_all(memory);
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_PRED2(same_frame, got[i], expected[i]) << "frame " << i;
+  }
+  EXPECT_EQ(memory.interfaces(), file->interfaces());
+}
+
 TEST(CandumpLog, PresetBusTableKeepsIndicesStable) {
   Result<CandumpReader> reader = CandumpReader::open(kCaptures[2].path, BusTable({"can0", "can1"}));
   ASSERT_TRUE(reader.has_value());
@@ -206,6 +220,20 @@ TEST(CandumpLog, LineLongerThanTheBufferIsAnError) {
   EXPECT_EQ(skipping->line_number(), 4u);
 }
 
+TEST(CandumpLog, LineThatFillsTheBufferWithItsNewlineIsRead) {
+  const std::string line = "(1.000000) can0 123#";
+  const std::string fits = std::string(255 - line.size(), ' ') + line + "\n";
+  const std::string too_long = std::string(256 - line.size(), ' ') + line + "\n";
+  const std::string path = write_temp("boundary.log", fits + too_long + fits);
+  Result<CandumpReader> reader = CandumpReader::open(path, {}, {false, 256});
+  ASSERT_TRUE(reader.has_value());
+  CanFrame frame;
+  EXPECT_EQ(next_of(*reader, frame), "frame");
+  EXPECT_EQ(next_of(*reader, frame), path + ":2:1: line longer than the read buffer (256 bytes)");
+  EXPECT_EQ(next_of(*reader, frame), "frame");
+  EXPECT_EQ(next_of(*reader, frame), "end");
+}
+
 TEST(CandumpLog, OverlongLastLineWithoutNewlineIsSkipped) {
   const std::string path =
       write_temp("longlast.log", "(1.000000) can0 123#\n" + std::string(700, 'z'));
@@ -268,6 +296,11 @@ TEST(CandumpLog, WriterReportsWriteFailure) {
   ASSERT_FALSE(closed.has_value());
   EXPECT_EQ(closed.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(closed.error().message(), "/dev/full: write failed: No space left on device");
+}
+
+TEST(CandumpLogDeathTest, ReaderAbortsOnTinyBuffer) {
+  EXPECT_DEATH((void)CandumpReader::open(kCaptures[0].path, {}, {false, 255}),
+               "buffer_size below 256");
 }
 
 TEST(CandumpLogDeathTest, WriterAbortsOnUnknownBusIndex) {

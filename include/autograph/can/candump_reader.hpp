@@ -27,7 +27,8 @@ namespace autograph::can {
 struct CandumpReaderOptions {
   // Count malformed lines and go on, instead of failing next() on the first one.
   bool skip_bad_lines = false;
-  // Bytes of the read buffer, which is also the longest line a file may hold. At least 256.
+  // Bytes of the read buffer (at least 256). A line and its '\n' must fit in it; a longer
+  // line is reported as malformed.
   size_t buffer_size = size_t{1} << 20;
 };
 
