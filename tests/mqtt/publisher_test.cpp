@@ -141,5 +141,27 @@ TEST_F(PublisherTest, EverySeqArrivesAtLeastOnceWhenThePublisherIsKilledMidWay) 
   RecordProperty("deliveries_including_duplicates", static_cast<int>(deliveries_));
 }
 
+TEST(Publisher, ReportsATopicThatCannotBePublishedAndStops) {
+  testing::TempDir dir;
+  auto spool = spool::Spool::open({.dir = dir.path() / "spool"});
+  ASSERT_TRUE(spool.has_value());
+  ASSERT_TRUE(spool->append(seq_payload(0)).has_value());
+  tls::TlsOptions tls;
+  tls.host = "localhost";
+  tls.port = testing::free_port();
+  tls.ca_file = testing::test_certificates() / "ca.crt";
+  SteadyClock clock;
+  SessionOptions options;
+  options.client_id = "bad-topic";
+  Session session(options, std::move(*tls::TlsTransport::create(tls)), clock, {});
+  Publisher publisher(*spool, session, "fleet/#");
+  auto pumped = publisher.pump();
+  ASSERT_FALSE(pumped.has_value());
+  EXPECT_EQ(pumped.error().code(), ErrorCode::kMalformed);
+  EXPECT_NE(pumped.error().message().find("fleet/#"), std::string::npos);
+  EXPECT_EQ(publisher.in_flight(), 0u);
+  EXPECT_EQ(spool->stats().pending_records, 1u);
+}
+
 }  // namespace
 }  // namespace autograph::mqtt
