@@ -190,56 +190,32 @@ struct SocketCanBus::Buffers {
 };
 
 SocketCanBus::SocketCanBus(int fd, std::string interface, uint16_t bus, size_t max_batch)
-    : fd_(fd),
+    : socket_(fd),
       interface_(std::move(interface)),
       bus_(bus),
       max_batch_(max_batch),
       buffers_(std::make_unique<Buffers>(max_batch)) {}
 
-SocketCanBus::SocketCanBus(SocketCanBus&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      adopted_(other.adopted_),
-      interface_(std::move(other.interface_)),
-      bus_(other.bus_),
-      max_batch_(other.max_batch_),
-      hardware_timestamps_(other.hardware_timestamps_),
-      report_(other.report_),
-      state_(other.state_),
-      last_overflow_count_(other.last_overflow_count_),
-      kernel_drops_(other.kernel_drops_),
-      rejected_frames_(other.rejected_frames_),
-      error_frames_(other.error_frames_),
-      buffers_(std::move(other.buffers_)) {}
+SocketCanBus::Socket::Socket(Socket&& other) noexcept : fd(std::exchange(other.fd, -1)) {}
 
-SocketCanBus& SocketCanBus::operator=(SocketCanBus&& other) noexcept {
+SocketCanBus::Socket& SocketCanBus::Socket::operator=(Socket&& other) noexcept {
   if (this != &other) {
-    close_fd();
-    fd_ = std::exchange(other.fd_, -1);
-    adopted_ = other.adopted_;
-    interface_ = std::move(other.interface_);
-    bus_ = other.bus_;
-    max_batch_ = other.max_batch_;
-    hardware_timestamps_ = other.hardware_timestamps_;
-    report_ = other.report_;
-    state_ = other.state_;
-    last_overflow_count_ = other.last_overflow_count_;
-    kernel_drops_ = other.kernel_drops_;
-    rejected_frames_ = other.rejected_frames_;
-    error_frames_ = other.error_frames_;
-    buffers_ = std::move(other.buffers_);
+    Socket closing(std::exchange(fd, std::exchange(other.fd, -1)));
   }
   return *this;
 }
 
-SocketCanBus::~SocketCanBus() { close_fd(); }
-
-void SocketCanBus::close_fd() noexcept {
-  if (fd_ >= 0) {
+SocketCanBus::Socket::~Socket() {
+  if (fd >= 0) {
     // Nothing to do about a failed close of a read-only socket: the descriptor is gone anyway.
-    static_cast<void>(::close(fd_));
-    fd_ = -1;
+    static_cast<void>(::close(fd));
   }
 }
+
+// Defined here, where Buffers is complete.
+SocketCanBus::SocketCanBus(SocketCanBus&& other) noexcept = default;
+SocketCanBus& SocketCanBus::operator=(SocketCanBus&& other) noexcept = default;
+SocketCanBus::~SocketCanBus() = default;
 
 Result<SocketCanBus> SocketCanBus::open(const SocketCanOptions& options) {
   AG_CHECK(options.max_batch >= 1 && options.max_batch <= kMaxBatch,
@@ -306,7 +282,7 @@ Result<void> SocketCanBus::set_filter(std::span<const uint32_t> ids, bool receiv
   if (!filters) {
     return tl::unexpected(filters.error());
   }
-  return apply_filters(fd_, interface_, *filters);
+  return apply_filters(socket_.fd, interface_, *filters);
 }
 
 Result<size_t> SocketCanBus::read_batch(std::span<CanFrame> out) {
@@ -319,8 +295,8 @@ Result<size_t> SocketCanBus::read_batch(std::span<CanFrame> out) {
     header.msg_controllen = kControlBytes;  // the kernel shrinks it to what it wrote
     header.msg_flags = 0;
   }
-  const int received = ::recvmmsg(fd_, buffers_->headers.data(), static_cast<unsigned>(wanted),
-                                  MSG_DONTWAIT, nullptr);
+  const int received = ::recvmmsg(socket_.fd, buffers_->headers.data(),
+                                  static_cast<unsigned>(wanted), MSG_DONTWAIT, nullptr);
   if (received < 0) {
     const int error = errno;
     if (error == EAGAIN || error == EWOULDBLOCK || error == EINTR) {

@@ -219,6 +219,22 @@ TEST(SocketCanBusOnVcan, InterfaceDownGivesUnavailableAndReopenAfterUpWorks) {
   EXPECT_EQ(frames[0].id, 0x55u);
 }
 
+TEST(SocketCanBusOnVcan, InterfaceRemovedGivesUnavailable) {
+  AG_SKIP_WITHOUT_VCAN("vcan0");
+  ASSERT_EQ(std::system("ip link add dev vcan9 type vcan && ip link set vcan9 up"), 0);
+  SocketCanBus bus = open_or_fail(options_for("vcan9", {}, true));
+  ASSERT_EQ(std::system("ip link del vcan9"), 0);
+  std::vector<CanFrame> batch(8);
+  Result<size_t> read = bus.read_batch(batch);
+  ASSERT_FALSE(read.has_value());
+  EXPECT_EQ(read.error().code(), ErrorCode::kUnavailable);
+  EXPECT_NE(read.error().message().find("vcan9"), std::string::npos);
+  EXPECT_EQ(bus.state(), BusState::kDown);
+  auto reopened = SocketCanBus::open(options_for("vcan9", {}, true));
+  ASSERT_FALSE(reopened.has_value());
+  EXPECT_EQ(reopened.error().code(), ErrorCode::kUnavailable) << "retry later, it may come back";
+}
+
 TEST(SocketCanControl, RefusesBitrateAndRestartOnAVirtualInterface) {
   AG_SKIP_WITHOUT_VCAN("vcan0");
   auto bitrate = SocketCanControl::set_bitrate("vcan0", 500000);

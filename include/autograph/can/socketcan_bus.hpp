@@ -100,7 +100,8 @@ class SocketCanBus {
   // the CAN_ERR_* class bits, data as the kernel sent it). Returns kUnavailable, and state()
   // becomes kDown, when the interface went down (ENETDOWN) or was removed (ENODEV): close the
   // bus, and open it again with back-off. kInternal for any other failure of the socket.
-  // Does not allocate.
+  // A frame without the asked-for timestamp (a driver without hardware stamps) gets the time
+  // of the read from CLOCK_REALTIME. Does not allocate.
   [[nodiscard]] Result<size_t> read_batch(std::span<CanFrame> out);
 
   // Replaces the kernel's id filter (after a policy change): `ids` as in SocketCanOptions, or
@@ -109,7 +110,7 @@ class SocketCanBus {
   [[nodiscard]] Result<void> set_filter(std::span<const uint32_t> ids, bool receive_all);
 
   // The socket, for epoll (EPOLLIN; EPOLLERR signals the interface going down). Owned by the bus.
-  int fd() const noexcept { return fd_; }
+  int fd() const noexcept { return socket_.fd; }
   const std::string& interface() const noexcept { return interface_; }
   uint16_t bus() const noexcept { return bus_; }
   const SocketCanOpenReport& report() const noexcept { return report_; }
@@ -127,6 +128,14 @@ class SocketCanBus {
 
  private:
   struct Buffers;  // message headers, frame buffers and control buffers (Linux types)
+  // Owns the descriptor: closed on destruction, -1 after a move.
+  struct Socket {
+    explicit Socket(int descriptor) noexcept : fd(descriptor) {}
+    Socket(Socket&& other) noexcept;
+    Socket& operator=(Socket&& other) noexcept;
+    ~Socket();
+    int fd = -1;
+  };
 
   SocketCanBus(int fd, std::string interface, uint16_t bus, size_t max_batch);
 
@@ -136,9 +145,8 @@ class SocketCanBus {
   // 0 when it carries none.
   uint64_t take_control(size_t slot) noexcept;
   void track_state(const CanFrame& error_frame) noexcept;
-  void close_fd() noexcept;
 
-  int fd_ = -1;
+  Socket socket_;
   bool adopted_ = false;
   std::string interface_;
   uint16_t bus_ = 0;
