@@ -225,6 +225,10 @@ Result<SocketCanBus> SocketCanBus::open(const SocketCanOptions& options) {
     return fail(ErrorCode::kFailedPrecondition, "CAN interface name '{}' must be 1..{} bytes long",
                 name, IFNAMSIZ - 1);
   }
+  if (options.receive_buffer_bytes <= 0) {
+    return fail(ErrorCode::kFailedPrecondition, "{}: receive buffer of {} bytes", name,
+                options.receive_buffer_bytes);
+  }
   const int fd = ::socket(PF_CAN, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, CAN_RAW);
   if (fd < 0) {
     const int error = errno;

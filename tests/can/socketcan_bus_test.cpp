@@ -221,12 +221,18 @@ TEST(SocketCanBus, MovesKeepTheSocketAndCounters) {
   EXPECT_EQ(pair.bus().fd(), -1);
 }
 
-TEST(SocketCanBus, RejectsBadInterfaceNamesBeforeTouchingTheKernel) {
+TEST(SocketCanBus, RejectsBadNamesAndBufferSizesBeforeTouchingTheKernel) {
   SocketCanOptions options;
   options.interface = "";
   auto empty = SocketCanBus::open(options);
   ASSERT_FALSE(empty.has_value());
   EXPECT_EQ(empty.error().code(), ErrorCode::kFailedPrecondition);
+  options.interface = "vcan0";
+  options.receive_buffer_bytes = 0;
+  auto no_buffer = SocketCanBus::open(options);
+  ASSERT_FALSE(no_buffer.has_value());
+  EXPECT_EQ(no_buffer.error().code(), ErrorCode::kFailedPrecondition);
+  options.receive_buffer_bytes = 1 << 20;
   options.interface = "a-name-of-16-chr";
   auto long_name = SocketCanBus::open(options);
   ASSERT_FALSE(long_name.has_value());

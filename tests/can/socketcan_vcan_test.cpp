@@ -61,6 +61,22 @@ TEST(SocketCanBusOnVcan, ReceivesFramesWithIdsDataAndKernelTimestamps) {
   EXPECT_EQ(bus.rejected_frames(), 0u);
 }
 
+TEST(SocketCanBusOnVcan, ReceivesClassicAndFdFramesSentByCansend) {
+  AG_SKIP_WITHOUT_VCAN("vcan0");
+  SocketCanBus bus = open_or_fail(options_for("vcan0", {}, true));
+  ASSERT_EQ(std::system("cansend vcan0 1F334455#1122334455667788"), 0);
+  ASSERT_EQ(std::system("cansend vcan0 123##1000102030405060708090A0B"), 0);
+  const std::vector<CanFrame> frames = read_frames(bus, 2);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].id, 0x1F334455u | CanFrame::kEffFlag);
+  EXPECT_EQ(frames[0].len, 8);
+  EXPECT_EQ(frames[0].data[7], 0x88);
+  EXPECT_EQ(frames[1].id, 0x123u);
+  EXPECT_EQ(frames[1].flags, CanFrame::kFd | CanFrame::kBrs);
+  EXPECT_EQ(frames[1].len, 12);
+  EXPECT_EQ(frames[1].data[11], 0x0B);
+}
+
 TEST(SocketCanBusOnVcan, FilterPassesOnlyTheListedIdsAndCanBeReplaced) {
   AG_SKIP_WITHOUT_VCAN("vcan0");
   SocketCanBus bus = open_or_fail(options_for("vcan0", {0x123, 0x18DAF110 | CanFrame::kEffFlag}));

@@ -41,8 +41,8 @@ struct SocketCanOptions {
   std::vector<uint32_t> ids;
   // Use the controller's hardware receive timestamps instead of the kernel's software ones.
   bool hardware_timestamps = false;
-  // Requested receive buffer in bytes (SO_RCVBUF). SO_RCVBUFFORCE is tried first, which lifts
-  // the net.core.rmem_max cap for a process with CAP_NET_ADMIN.
+  // Requested receive buffer in bytes (SO_RCVBUF), > 0. SO_RCVBUFFORCE is tried first, which
+  // lifts the net.core.rmem_max cap for a process with CAP_NET_ADMIN.
   int receive_buffer_bytes = 4 << 20;
   // The most frames one read_batch() takes: 1..1024. Sizes the buffers built in open().
   size_t max_batch = 64;
@@ -74,8 +74,9 @@ class SocketCanBus {
   // Opens a CAN_RAW socket on options.interface, bound to it, with every option set. Returns
   // kUnavailable when the kernel has no CAN (AF_CAN missing: load can and can-raw), when the
   // interface does not exist or is not up (retry with back-off); kFailedPrecondition for a bad
-  // name, too many ids, or an id not valid for CanFrame (fix the configuration); kInternal when
-  // the kernel refuses an option. Aborts when max_batch is outside 1..kMaxBatch.
+  // name, a buffer size <= 0, too many ids, or an id not valid for CanFrame (fix the
+  // configuration); kInternal when the kernel refuses an option. Aborts when max_batch is
+  // outside 1..kMaxBatch.
   [[nodiscard]] static Result<SocketCanBus> open(const SocketCanOptions& options);
 
   // Takes ownership of `fd`, a non-blocking datagram socket whose datagrams are laid out as the
