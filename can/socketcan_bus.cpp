@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <system_error>
 #include <utility>
 
 #include "autograph/check.hpp"
@@ -27,7 +28,8 @@ namespace {
 // Room for SO_RXQ_OVFL (uint32) and SO_TIMESTAMPING (three timespecs), with headers.
 constexpr size_t kControlBytes = CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(timespec) * 3);
 
-std::string errno_text(int error) { return std::strerror(error); }
+// The system's text for an errno value (strerror is not thread-safe; this is).
+std::string errno_text(int error) { return std::system_category().message(error); }
 
 uint64_t to_ns(const timespec& ts) noexcept {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);

@@ -3,14 +3,15 @@
 #include <errno.h>
 #include <libsocketcan.h>
 
-#include <cstring>
+#include <string>
+#include <system_error>
 
 namespace autograph::can {
 namespace {
 
 // libsocketcan returns -1 and leaves errno from the failed netlink call, when there was one.
 std::string reason(int error) {
-  return error != 0 ? std::string(std::strerror(error)) : std::string("refused by the kernel");
+  return error != 0 ? std::system_category().message(error) : std::string("refused by the kernel");
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ class AdoptedBus {
     EXPECT_TRUE(adopted.has_value());
     bus_.emplace(std::move(*adopted));
   }
-  ~AdoptedBus() { close(peer_); }
+  ~AdoptedBus() { static_cast<void>(close(peer_)); }
 
   void send_bytes(const void* bytes, size_t size) {
     ASSERT_EQ(write(peer_, bytes, size), static_cast<ssize_t>(size));

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "autograph/can/candump_reader.hpp"
@@ -25,6 +26,7 @@ namespace {
 using testing_vcan::realtime_ns;
 
 std::string capture_path() {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any thread starts
   const char* vm_data = std::getenv("AUTOGRAPH_VM_DATA_DIR");
   const std::string dir = vm_data != nullptr ? vm_data : AUTOGRAPH_TEST_DATA_DIR;
   return dir + "/hyundai-kona-ev/capture.log";
@@ -57,13 +59,14 @@ pid_t start_canplayer(const std::string& path) {
   std::vector<std::string> args{"canplayer", "-I", path,         "-t",
                                 "-g",        "0",  "vcan0=can0", "vcan1=can1"};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) {
     argv.push_back(arg.data());
   }
   argv.push_back(nullptr);
   pid_t pid = -1;
   const int spawned = posix_spawnp(&pid, "canplayer", nullptr, nullptr, argv.data(), environ);
-  EXPECT_EQ(spawned, 0) << "cannot start canplayer: " << std::strerror(spawned);
+  EXPECT_EQ(spawned, 0) << "cannot start canplayer: " << std::system_category().message(spawned);
   return spawned == 0 ? pid : -1;
 }
 

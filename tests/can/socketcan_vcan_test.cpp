@@ -5,7 +5,6 @@
 #include <linux/can.h>
 #include <linux/can/error.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -19,6 +18,7 @@ namespace {
 using testing_vcan::options_for;
 using testing_vcan::read_frames;
 using testing_vcan::realtime_ns;
+using testing_vcan::shell;
 using testing_vcan::VcanSender;
 
 SocketCanBus open_or_fail(const SocketCanOptions& options) {
@@ -64,8 +64,8 @@ TEST(SocketCanBusOnVcan, ReceivesFramesWithIdsDataAndKernelTimestamps) {
 TEST(SocketCanBusOnVcan, ReceivesClassicAndFdFramesSentByCansend) {
   AG_SKIP_WITHOUT_VCAN("vcan0");
   SocketCanBus bus = open_or_fail(options_for("vcan0", {}, true));
-  ASSERT_EQ(std::system("cansend vcan0 1F334455#1122334455667788"), 0);
-  ASSERT_EQ(std::system("cansend vcan0 123##1000102030405060708090A0B"), 0);
+  ASSERT_EQ(shell("cansend vcan0 1F334455#1122334455667788"), 0);
+  ASSERT_EQ(shell("cansend vcan0 123##1000102030405060708090A0B"), 0);
   const std::vector<CanFrame> frames = read_frames(bus, 2);
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(frames[0].id, 0x1F334455u | CanFrame::kEffFlag);
@@ -212,7 +212,7 @@ TEST(SocketCanBusOnVcan, ReportsTheReceiveBufferItGot) {
 TEST(SocketCanBusOnVcan, InterfaceDownGivesUnavailableAndReopenAfterUpWorks) {
   AG_SKIP_WITHOUT_VCAN("vcan1");
   SocketCanBus bus = open_or_fail(options_for("vcan1", {}, true));
-  ASSERT_EQ(std::system("ip link set vcan1 down"), 0);
+  ASSERT_EQ(shell("ip link set vcan1 down"), 0);
   std::vector<CanFrame> batch(8);
   Result<size_t> read = bus.read_batch(batch);
   for (int i = 0; i < 100 && read.has_value(); ++i) {
@@ -226,7 +226,7 @@ TEST(SocketCanBusOnVcan, InterfaceDownGivesUnavailableAndReopenAfterUpWorks) {
   ASSERT_FALSE(while_down.has_value());
   EXPECT_EQ(while_down.error().code(), ErrorCode::kUnavailable);
 
-  ASSERT_EQ(std::system("ip link set vcan1 up"), 0);
+  ASSERT_EQ(shell("ip link set vcan1 up"), 0);
   SocketCanBus reopened = open_or_fail(options_for("vcan1", {}, true));
   VcanSender sender("vcan1");
   ASSERT_TRUE(sender.send(0x55, {5}));
@@ -237,9 +237,9 @@ TEST(SocketCanBusOnVcan, InterfaceDownGivesUnavailableAndReopenAfterUpWorks) {
 
 TEST(SocketCanBusOnVcan, InterfaceRemovedGivesUnavailable) {
   AG_SKIP_WITHOUT_VCAN("vcan0");
-  ASSERT_EQ(std::system("ip link add dev vcan9 type vcan && ip link set vcan9 up"), 0);
+  ASSERT_EQ(shell("ip link add dev vcan9 type vcan && ip link set vcan9 up"), 0);
   SocketCanBus bus = open_or_fail(options_for("vcan9", {}, true));
-  ASSERT_EQ(std::system("ip link del vcan9"), 0);
+  ASSERT_EQ(shell("ip link del vcan9"), 0);
   std::vector<CanFrame> batch(8);
   Result<size_t> read = bus.read_batch(batch);
   ASSERT_FALSE(read.has_value());

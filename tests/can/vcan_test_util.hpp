@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "autograph/can/socketcan_bus.hpp"
@@ -24,10 +26,10 @@ namespace autograph::can::testing_vcan {
 inline std::string vcan_missing_reason(const char* interface) {
   const int fd = socket(PF_CAN, SOCK_RAW, CAN_RAW);
   if (fd < 0) {
-    return std::string("this kernel has no AF_CAN (") + std::strerror(errno) +
+    return "this kernel has no AF_CAN (" + std::system_category().message(errno) +
            "); the real run is in the QEMU guest: tests/vm/run";
   }
-  close(fd);
+  static_cast<void>(close(fd));
   if (if_nametoindex(interface) == 0) {
     return std::string("no interface ") + interface + "; tests/vm/run creates vcan0 and vcan1";
   }
@@ -41,6 +43,11 @@ inline std::string vcan_missing_reason(const char* interface) {
       GTEST_SKIP() << why;                                                                  \
     }                                                                                       \
   } while (false)
+
+// Runs a shell command (ip, cansend) in the guest; returns its exit status as system() does.
+inline int shell(const char* command) {
+  return std::system(command);  // NOLINT(concurrency-mt-unsafe): the tests are single-threaded
+}
 
 inline uint64_t realtime_ns() {
   timespec now{};
@@ -61,7 +68,7 @@ class VcanSender {
     address.can_ifindex = static_cast<int>(if_nametoindex(interface));
     EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   }
-  ~VcanSender() { close(fd_); }
+  ~VcanSender() { static_cast<void>(close(fd_)); }
   VcanSender(const VcanSender&) = delete;
   VcanSender& operator=(const VcanSender&) = delete;
 
