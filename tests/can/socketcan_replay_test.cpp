@@ -138,9 +138,11 @@ TEST(SocketCanBusOnVcan, ReceivesEveryFrameOfTheKonaCaptureReplayedByCanplayer) 
   const uint64_t cpu_ns = thread_cpu_ns() - cpu_start;
   const uint64_t end = realtime_ns();
   // For the record (emulated CPU under TCG: far slower than a real board), not an assertion.
-  std::printf("read %zu frames in %.0f ms; reading thread CPU %.0f ms = %.2f s per million\n",
-              received[0].size() + received[1].size(), (end - start) / 1e6, cpu_ns / 1e6,
-              cpu_ns / 1e3 / static_cast<double>(capture.size()));
+  const auto wall_ms = static_cast<double>(end - start) / 1e6;
+  const auto cpu_ms = static_cast<double>(cpu_ns) / 1e6;
+  const auto frames = static_cast<double>(capture.size());
+  std::printf("read %.0f frames in %.0f ms; reading thread CPU %.0f ms = %.2f s per million\n",
+              frames, wall_ms, cpu_ms, cpu_ms * 1e3 / frames);
 
   std::array<size_t, 2> next{0, 0};
   uint64_t previous_t_ns = start;
