@@ -65,7 +65,8 @@ int64_t expect_integer(const nlohmann::json& value, std::string_view path, int64
   }
   if (value.is_number_unsigned()) {
     const uint64_t unsigned_value = value.get<uint64_t>();
-    if (unsigned_value > static_cast<uint64_t>(max)) {
+    if (unsigned_value > static_cast<uint64_t>(max) ||
+        (min > 0 && unsigned_value < static_cast<uint64_t>(min))) {
       throw_schema_error(path, fmt::format("{} is out of range {}..{}", unsigned_value, min, max));
     }
     return static_cast<int64_t>(unsigned_value);
