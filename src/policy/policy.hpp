@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "autograph/signing/address.hpp"
+
 namespace autograph::policy {
 
 // The VSS paths of the two location coordinates, to which precision_m and blackout apply.
@@ -79,7 +81,8 @@ struct Policy {
   std::optional<ObdPolling> obd;
 };
 
-// The topic of `grantee` for `device`: the template with {device} and {grantee} replaced.
+// The topic of `grantee` for `device`: the template with {device} (the device's address in
+// EIP-55 checksum form, as signing::Address::to_checksum_hex() writes it) and {grantee} replaced.
 std::string expand_topic(std::string_view topic_template, std::string_view device,
                          std::string_view grantee);
 

@@ -20,17 +20,12 @@ using sj::throw_schema_error;
 
 constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;  // exact in JavaScript and doubles
 
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-std::string read_address(const JsonObjectReader& object, std::string_view key) {
-  std::string value = object.string(key);
-  if (value.size() != 42 || value[0] != '0' || value[1] != 'x' ||
-      !std::all_of(value.begin() + 2, value.end(), is_hex)) {
-    throw_schema_error(object.path_of(key), "expected an address, \"0x\" and 40 hex digits");
+signing::Address read_address(const JsonObjectReader& object, std::string_view key) {
+  auto address = signing::Address::parse(object.string(key));
+  if (!address) {
+    throw_schema_error(object.path_of(key), address.error().message());
   }
-  return value;
+  return *address;
 }
 
 int64_t read_time(const JsonObjectReader& object, std::string_view key) {
@@ -92,7 +87,7 @@ Endpoint read_endpoint(const Json& value, const std::string& path) {
   endpoint.host = object.string("host");
   const bool host_ok = !endpoint.host.empty() && endpoint.host.size() <= 253 &&
                        std::all_of(endpoint.host.begin(), endpoint.host.end(), [](char c) {
-                         return is_hex(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                                 (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':';
                        });
   if (!host_ok) {

@@ -77,11 +77,11 @@ std::string describe_grantee(const Grantee& grantee, const std::string& device) 
 
 std::string describe_policy(const Policy& policy) {
   std::string out = fmt::format("Policy version {} for device {}, valid from {} until {}.\n",
-                                policy.version, policy.device,
+                                policy.version, policy.device.to_checksum_hex(),
                                 format_rfc3339_utc(policy.issued_ms),
                                 format_rfc3339_utc(policy.expires_ms));
   for (const Grantee& grantee : policy.grantees) {
-    out += describe_grantee(grantee, policy.device);
+    out += describe_grantee(grantee, policy.device.to_checksum_hex());
   }
   if (!policy.obd || !policy.obd->enabled) {
     out += "OBD-II polling: off (the device sends nothing on the bus).\n";

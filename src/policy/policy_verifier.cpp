@@ -136,15 +136,10 @@ Verdict<VerifiedPolicy> PolicyVerifier::verify(std::string_view text,
   if (!policy) {
     return refuse(RefusalReason::kSchema, policy.error().message());
   }
-  auto device = signing::Address::parse(policy->device);
-  if (!device) {
-    return refuse(RefusalReason::kSchema,
-                  fmt::format("{}: device: {}", source, device.error().message()));
-  }
-  if (*device != device_) {
+  if (policy->device != device_) {
     return refuse(RefusalReason::kDeviceMismatch,
                   fmt::format("{}: for device {}, but this device is {}", source,
-                              device->to_checksum_hex(), device_.to_checksum_hex()));
+                              policy->device.to_checksum_hex(), device_.to_checksum_hex()));
   }
   auto highest = state_->read_highest_version();
   if (!highest) {
