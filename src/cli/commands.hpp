@@ -15,4 +15,9 @@ inline constexpr int kExitUsage = 2;    // wrong arguments
 void add_policy_command(CLI::App& app, int& exit_code);  // policy_command.cpp
 void add_pair_command(CLI::App& app, int& exit_code);    // pair_command.cpp
 
+// keygen, address, sign-message: the device key (key_commands.cpp).
+void add_key_commands(CLI::App& app, int& exit_code);
+// verify: signed envelopes and their chain (verify_command.cpp).
+void add_verify_command(CLI::App& app, int& exit_code);
+
 }  // namespace autograph::cli

@@ -8,6 +8,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", AUTOGRAPH_VERSION);
   app.require_subcommand(1);
   int exit_code = autograph::cli::kExitOk;
+  autograph::cli::add_key_commands(app, exit_code);
+  autograph::cli::add_verify_command(app, exit_code);
   autograph::cli::add_policy_command(app, exit_code);
   autograph::cli::add_pair_command(app, exit_code);
 

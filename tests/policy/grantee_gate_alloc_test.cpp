@@ -15,6 +15,10 @@ namespace {
 std::atomic<uint64_t> g_allocations{0};
 }  // namespace
 
+// These replace the global operators for the whole binary, so every new is paired with this
+// delete; gcc cannot see that across the replacement and warns about malloc/free pairing.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 void* operator new(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) {

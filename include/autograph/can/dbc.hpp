@@ -72,6 +72,7 @@ struct Message {
   std::string comment;                          // CM_ BO_, unescaped
   std::vector<Signal> signals;                  // in file order
   int line = 0;
+  uint32_t source = 0;  // index in Database::sources of the file that defines this message
 };
 
 // An attribute value as written: integers and enum indices as int64, FLOAT as double, STRING
@@ -95,6 +96,16 @@ struct Database {
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> value_tables;  // VAL_TABLE_
   std::vector<AttributeDefinition> attributes;
   std::vector<std::string> sources;  // the files this database was read from
+
+  // BO_ entries whose number is no CAN identifier: VECTOR__INDEPENDENT_SIG_MSG (0xC0000000, a
+  // container for signals not sent in any frame) and numbers above 0x7FF without bit 31 or
+  // above 29 bits with it. They are kept for reference with `id` as written in the file, are
+  // never in `messages`, and no frame can select them.
+  std::vector<Message> pseudo_messages;
+
+  // Problems the parser accepted because its options allowed them, as
+  // "<source>:<line>:<column>: <what>" (see DbcParseOptions in dbc_parser.hpp).
+  std::vector<std::string> warnings;
 
   // The message with this identifier (CanFrame convention), or nullptr.
   const Message* find(uint32_t id) const noexcept;

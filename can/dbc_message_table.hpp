@@ -1,0 +1,53 @@
+// DbcMessageTable: the messages of the DBC file being parsed, found by their BO_ number.
+//
+// Private to can/. Statements after a BO_ (CM_, VAL_, BA_, SG_MUL_VAL_, ...) name a message by
+// the number written in the file, which equals Message::id (bit 31 is CanFrame::kEffFlag) for
+// real and pseudo messages alike. The table owns nothing: it indexes the `messages` and
+// `pseudo_messages` of a Database that must outlive it. One thread.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "autograph/can/dbc.hpp"
+#include "autograph/result.hpp"
+#include "dbc_cursor.hpp"
+
+namespace autograph::can {
+
+class DbcMessageTable {
+ public:
+  explicit DbcMessageTable(Database& database) noexcept : database_(database) {}
+
+  // Adds `message` (to pseudo_messages when `pseudo`), or fails when its number is already
+  // taken, naming the line of the first definition. `at` is where its number was written.
+  [[nodiscard]] Result<void> add(Message message, bool pseudo, DbcCursor::Position at,
+                                 const DbcCursor& cursor);
+
+  // The message with this BO_ number, or nullptr.
+  Message* find(uint32_t number) noexcept;
+
+  // Reads a BO_ number and returns its message, or fails when there is none.
+  [[nodiscard]] Result<Message*> read_message(DbcCursor& cursor);
+
+  // Reads a BO_ number and a signal name; returns the message and the signal's index in it.
+  [[nodiscard]] Result<std::pair<Message*, uint32_t>> read_signal(DbcCursor& cursor);
+
+  // The index of the signal `name` in `message`, or fails at the cursor's next token.
+  [[nodiscard]] static Result<uint32_t> signal_index(const Message& message, std::string_view name,
+                                                     DbcCursor::Position at,
+                                                     const DbcCursor& cursor);
+
+ private:
+  struct Slot {
+    bool pseudo = false;
+    uint32_t index = 0;
+  };
+
+  Database& database_;
+  std::unordered_map<uint32_t, Slot> slots_;
+};
+
+}  // namespace autograph::can
