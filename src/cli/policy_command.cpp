@@ -135,8 +135,9 @@ int run_check(const PolicyOptions& options) {
     print_refusal("check", verified.error());
     return kExitFailure;
   }
-  fmt::print("Signature: valid, by the owner of this device; `autograph policy apply` would "
-             "accept it.\n");
+  fmt::print(
+      "Signature: valid, by the owner of this device; `autograph policy apply` would "
+      "accept it.\n");
   return kExitOk;
 }
 
@@ -187,16 +188,16 @@ void add_policy_command(CLI::App& app, int& exit_code) {
   CLI::App* policy = app.add_subcommand("policy", "verify, apply and sign the owner's policy");
   policy->require_subcommand(1);
   auto options = std::make_shared<PolicyOptions>();
-  add_subcommand(*policy, "apply", "verify a signed policy and put it in force",
-                 "device key file", *options)
+  add_subcommand(*policy, "apply", "verify a signed policy and put it in force", "device key file",
+                 *options)
       ->callback([options, &exit_code] { exit_code = run_apply(*options); });
   add_subcommand(*policy, "check",
                  "validate and verify a policy and say in plain words what it shares",
                  "device key file", *options)
       ->callback([options, &exit_code] { exit_code = run_check(*options); });
-  CLI::App* sign = add_subcommand(*policy, "sign",
-                                  "sign a policy with the owner's key file (writes FILE.sig)",
-                                  "the owner's key file (not the device's)", *options);
+  CLI::App* sign =
+      add_subcommand(*policy, "sign", "sign a policy with the owner's key file (writes FILE.sig)",
+                     "the owner's key file (not the device's)", *options);
   sign->get_option("--key")->required();
   sign->callback([options, &exit_code] { exit_code = run_sign(*options); });
 }

@@ -10,8 +10,7 @@ namespace autograph::policy {
 
 std::string ownership_transfer_statement(const signing::Address& device,
                                          const signing::Address& new_owner) {
-  return fmt::format("autograph pair {} {}", device.to_checksum_hex(),
-                     new_owner.to_checksum_hex());
+  return fmt::format("autograph pair {} {}", device.to_checksum_hex(), new_owner.to_checksum_hex());
 }
 
 Result<void> pair_owner(const StateDirectory& state, const signing::Address& device,
@@ -31,8 +30,8 @@ Result<void> pair_owner(const StateDirectory& state, const signing::Address& dev
   }
   const signing::Address& owner = **current;
   if (owner == new_owner) {
-    return fail(ErrorCode::kFailedPrecondition, "{}: already paired with {}",
-                state.path().string(), owner.to_checksum_hex());
+    return fail(ErrorCode::kFailedPrecondition, "{}: already paired with {}", state.path().string(),
+                owner.to_checksum_hex());
   }
   const std::string statement = ownership_transfer_statement(device, new_owner);
   if (!transfer) {

@@ -73,7 +73,7 @@ struct ObdPolling {
 };
 
 struct Policy {
-  std::string device;             // the device's address, "0x" + 40 hex digits, as written
+  signing::Address device;        // the device this policy is for
   uint64_t version = 0;           // 1..2^53-1; each new policy for a device has a greater one
   int64_t issued_ms = 0;          // milliseconds since the Unix epoch (UTC); valid from
   int64_t expires_ms = 0;         // valid until, exclusive; always > issued_ms

@@ -11,8 +11,8 @@ namespace autograph::policy {
 Result<PolicyEnvelope> parse_policy_envelope(std::string_view text, std::string_view source) {
   // A document escaped as a JSON string grows by at most 6x (\u00XX); allow the worst case.
   auto document = json::parse_strict_json(
-      text, source, json::StrictJsonLimits{.max_bytes = kMaxPolicyBytes * 6 + 1024,
-                                           .max_depth = 2});
+      text, source,
+      json::StrictJsonLimits{.max_bytes = kMaxPolicyBytes * 6 + 1024, .max_depth = 2});
   if (!document) {
     return tl::unexpected(document.error());
   }

@@ -46,8 +46,8 @@ std::string describe_rule(const SignalRule& rule) {
     line += fmt::format("; location rounded to a {} m grid", *rule.precision_m);
   }
   for (const Blackout& circle : rule.blackouts) {
-    line += fmt::format("; no location within {} m of {}, {}", circle.radius_m, circle.lat,
-                        circle.lon);
+    line +=
+        fmt::format("; no location within {} m of {}, {}", circle.radius_m, circle.lat, circle.lon);
   }
   return line + "\n";
 }
@@ -59,11 +59,11 @@ std::string describe_grantee(const Grantee& grantee, const std::string& device) 
       grantee.name, endpoint.host, endpoint.port,
       expand_topic(endpoint.topic, device, grantee.name),
       endpoint.ca.starts_with("-----BEGIN") ? "(inline PEM)" : endpoint.ca,
-      endpoint.client_cert ? fmt::format(", with client certificate {}",
-                                         endpoint.client_cert->starts_with("-----BEGIN")
-                                             ? "(inline PEM)"
-                                             : *endpoint.client_cert)
-                           : "");
+      endpoint.client_cert
+          ? fmt::format(", with client certificate {}",
+                        endpoint.client_cert->starts_with("-----BEGIN") ? "(inline PEM)"
+                                                                        : *endpoint.client_cert)
+          : "");
   out += fmt::format("  Batches are sent at least every {} or every {} samples.\n",
                      duration(grantee.batch.max_interval_s * 1000), grantee.batch.max_samples);
   out += "  It gets (the first matching line decides; nothing else is sent):\n";
@@ -76,10 +76,10 @@ std::string describe_grantee(const Grantee& grantee, const std::string& device) 
 }  // namespace
 
 std::string describe_policy(const Policy& policy) {
-  std::string out = fmt::format("Policy version {} for device {}, valid from {} until {}.\n",
-                                policy.version, policy.device.to_checksum_hex(),
-                                format_rfc3339_utc(policy.issued_ms),
-                                format_rfc3339_utc(policy.expires_ms));
+  std::string out =
+      fmt::format("Policy version {} for device {}, valid from {} until {}.\n", policy.version,
+                  policy.device.to_checksum_hex(), format_rfc3339_utc(policy.issued_ms),
+                  format_rfc3339_utc(policy.expires_ms));
   for (const Grantee& grantee : policy.grantees) {
     out += describe_grantee(grantee, policy.device.to_checksum_hex());
   }
@@ -90,8 +90,8 @@ std::string describe_policy(const Policy& policy) {
     for (uint8_t pid : policy.obd->pids) {
       pids += fmt::format("{}0x{:02X}", pids.empty() ? "" : ", ", pid);
     }
-    out += fmt::format("OBD-II polling: PIDs {} every {}.\n", pids,
-                       duration(policy.obd->interval_ms));
+    out +=
+        fmt::format("OBD-II polling: PIDs {} every {}.\n", pids, duration(policy.obd->interval_ms));
   }
   return out;
 }

@@ -145,8 +145,8 @@ Verdict<VerifiedPolicy> PolicyVerifier::verify(std::string_view text,
   if (!highest) {
     return refuse(RefusalReason::kStateUnavailable, highest.error().message());
   }
-  const bool newer = rule == VersionRule::kGreater ? policy->version > *highest
-                                                   : policy->version >= *highest;
+  const bool newer =
+      rule == VersionRule::kGreater ? policy->version > *highest : policy->version >= *highest;
   if (!newer) {
     return refuse(RefusalReason::kNotNewer,
                   fmt::format("{}: version {} is not newer than version {}, the highest accepted "
@@ -170,8 +170,7 @@ Verdict<VerifiedPolicy> PolicyVerifier::verify(std::string_view text,
                         .hash = signing::keccak256(bytes_of(text))};
 }
 
-Verdict<VerifiedPolicy> PolicyVerifier::check(std::string_view text,
-                                              std::string_view signature_hex,
+Verdict<VerifiedPolicy> PolicyVerifier::check(std::string_view text, std::string_view signature_hex,
                                               std::string_view source) const {
   return verify(text, signature_hex, source, VersionRule::kGreater);
 }
@@ -203,8 +202,7 @@ Verdict<const VerifiedPolicy*> PolicyVerifier::apply_envelope(std::string_view e
                                                               std::string_view source) {
   auto parsed = parse_policy_envelope(envelope, source);
   if (!parsed) {
-    const bool no_signature =
-        parsed.error().message().find(": signature: ") != std::string::npos;
+    const bool no_signature = parsed.error().message().find(": signature: ") != std::string::npos;
     return refuse(no_signature ? RefusalReason::kBadSignature : RefusalReason::kSchema,
                   parsed.error().message());
   }

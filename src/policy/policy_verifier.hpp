@@ -104,9 +104,7 @@ class PolicyVerifier {
 
   // The policy in force, or nullptr when there is none. Valid until the next apply*() or
   // expire_if_due() that changes it.
-  const VerifiedPolicy* in_force() const noexcept {
-    return in_force_ ? &*in_force_ : nullptr;
-  }
+  const VerifiedPolicy* in_force() const noexcept { return in_force_ ? &*in_force_ : nullptr; }
 
   // Why the stored policy was not put in force at open(), if it was not.
   const std::optional<Refusal>& load_refusal() const noexcept { return load_refusal_; }

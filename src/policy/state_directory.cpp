@@ -98,8 +98,8 @@ Result<void> StateDirectory::write_file_atomically(std::string_view name,
                                                    std::string_view bytes) const {
   const std::filesystem::path path = dir_ / name;
   const std::filesystem::path temporary = dir_ / fmt::format(".{}.tmp.{}", name, ::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                        0600);
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     return fail(ErrorCode::kUnavailable, "{}: cannot create: {}", temporary.string(),
                 system_error(errno));

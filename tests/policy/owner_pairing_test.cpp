@@ -52,8 +52,8 @@ TEST_F(OwnerPairingTest, ChangesOwnerWithTheCurrentOwnersSignatureAndDropsThePol
   ASSERT_TRUE(pair_owner(*state_, device_address_, owner_address_, std::nullopt).has_value());
   ASSERT_TRUE(state_->write_policy_in_force("{}").has_value());
   ASSERT_TRUE(state_->write_highest_version(4).has_value());
-  const auto changed = pair_owner(*state_, device_address_, next_address_,
-                                  transfer_by(owner_, next_address_));
+  const auto changed =
+      pair_owner(*state_, device_address_, next_address_, transfer_by(owner_, next_address_));
   ASSERT_TRUE(changed.has_value()) << changed.error().message();
   EXPECT_EQ(state_->read_owner().value(), next_address_);
   EXPECT_FALSE(state_->read_policy_in_force().value().has_value());
@@ -63,8 +63,8 @@ TEST_F(OwnerPairingTest, ChangesOwnerWithTheCurrentOwnersSignatureAndDropsThePol
 TEST_F(OwnerPairingTest, RefusesAChangeSignedBySomeoneElse) {
   ASSERT_TRUE(pair_owner(*state_, device_address_, owner_address_, std::nullopt).has_value());
   // The would-be owner signing their own transfer.
-  const auto refused = pair_owner(*state_, device_address_, next_address_,
-                                  transfer_by(next_, next_address_));
+  const auto refused =
+      pair_owner(*state_, device_address_, next_address_, transfer_by(next_, next_address_));
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(state_->read_owner().value(), owner_address_);
@@ -80,9 +80,9 @@ TEST_F(OwnerPairingTest, RefusesATransferStatementForAnotherNewOwner) {
 }
 
 TEST_F(OwnerPairingTest, RefusesASignatureWhenNotPairedAndPairingTheSameOwnerAgain) {
-  EXPECT_FALSE(pair_owner(*state_, device_address_, next_address_,
-                          transfer_by(owner_, next_address_))
-                   .has_value());
+  EXPECT_FALSE(
+      pair_owner(*state_, device_address_, next_address_, transfer_by(owner_, next_address_))
+          .has_value());
   ASSERT_TRUE(pair_owner(*state_, device_address_, owner_address_, std::nullopt).has_value());
   EXPECT_FALSE(pair_owner(*state_, device_address_, owner_address_, std::nullopt).has_value());
 }

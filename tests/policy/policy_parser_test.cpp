@@ -155,14 +155,11 @@ TEST(PolicyParser, RejectsBadAddressesAndTimes) {
   EXPECT_TRUE(
       starts_with(error_after([](json& p) { p["device"] = "0x1234"; }), "p.json: device: "));
   // Mixed case must be the EIP-55 checksum: one letter's case flipped is refused.
-  EXPECT_TRUE(starts_with(error_after([](json& p) {
-                            p["device"] = "0x7e5F4552091A69125d5DfCb7b8C2659029395Bdf";
-                          }),
-                          "p.json: device: "));
-  EXPECT_EQ(error_after([](json& p) {
-              p["device"] = "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf";
-            }),
-            "");
+  EXPECT_TRUE(starts_with(
+      error_after([](json& p) { p["device"] = "0x7e5F4552091A69125d5DfCb7b8C2659029395Bdf"; }),
+      "p.json: device: "));
+  EXPECT_EQ(
+      error_after([](json& p) { p["device"] = "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf"; }), "");
   EXPECT_TRUE(starts_with(error_after([](json& p) { p["issued"] = "2026-01-01 00:00:00"; }),
                           "p.json: issued: \"2026-01-01 00:00:00\" is not an RFC 3339 UTC time"));
   EXPECT_TRUE(starts_with(error_after([](json& p) { p["expires"] = "2027-01-01T00:00:00+01:00"; }),

@@ -244,9 +244,7 @@ TEST_F(PolicyVerifierTest, ExpiresThePolicyInForceWhenDue) {
 }
 
 TEST_F(PolicyVerifierTest, RefusesToOpenOverADamagedVersionRecord) {
-  {
-    std::ofstream(state_->path() / "highest-version") << "seven\n";
-  }
+  { std::ofstream(state_->path() / "highest-version") << "seven\n"; }
   auto verifier = PolicyVerifier::open(*state_, device_address_, clock_);
   ASSERT_FALSE(verifier.has_value());
   EXPECT_EQ(verifier.error().code(), ErrorCode::kDataLoss);
@@ -262,8 +260,8 @@ TEST_F(PolicyVerifierTest, AppliesEnvelopes) {
   EXPECT_EQ((*applied)->text, text);
 
   const std::string next = policy_text(device_address_, 3);
-  auto unsigned_envelope = verifier.apply_envelope(
-      nlohmann::json{{"policy", next}}.dump(), "mqtt policy topic");
+  auto unsigned_envelope =
+      verifier.apply_envelope(nlohmann::json{{"policy", next}}.dump(), "mqtt policy topic");
   ASSERT_FALSE(unsigned_envelope.has_value());
   EXPECT_EQ(unsigned_envelope.error().reason, RefusalReason::kBadSignature);
   auto extra = verifier.apply_envelope(

@@ -68,7 +68,8 @@ TEST(StateDirectory, ReportsDamagedRecordsAsDataLoss) {
   TempDir dir;
   auto state = StateDirectory::open(dir.path());
   ASSERT_TRUE(state.has_value());
-  for (const char* bad : {"", "12", "12\n\n", "-1\n", "+1\n", "1 \n", "99999999999999999999999\n"}) {
+  for (const char* bad :
+       {"", "12", "12\n\n", "-1\n", "+1\n", "1 \n", "99999999999999999999999\n"}) {
     { std::ofstream(dir.path() / "highest-version", std::ios::trunc) << bad; }
     const auto version = state->read_highest_version();
     ASSERT_FALSE(version.has_value()) << bad;
