@@ -24,6 +24,51 @@ bool PolicyGate::is_needed(uint32_t signal_id) const noexcept {
   return needed_mask_[signal_id];
 }
 
+GranteeGate PolicyGate::compile_grantee(const Grantee& grantee,
+                                        std::span<const std::string> vss_paths,
+                                        std::optional<uint32_t> lat_id,
+                                        std::optional<uint32_t> lon_id, std::vector<bool>& needed) {
+  GranteeGate compiled(grantee.name, grantee.batch, vss_paths.size());
+  bool gets_location = false;
+  for (uint32_t id = 0; id < vss_paths.size(); ++id) {
+    const auto rule = std::find_if(grantee.signals.begin(), grantee.signals.end(),
+                                   [&](const SignalRule& candidate) {
+                                     return vss_pattern_matches(candidate.path, vss_paths[id]);
+                                   });
+    GranteeGate::Rule& out = compiled.rules_[id];
+    const bool is_lat = lat_id && id == *lat_id;
+    const bool is_lon = lon_id && id == *lon_id;
+    out.coordinate = is_lat   ? GranteeGate::Coordinate::kLatitude
+                     : is_lon ? GranteeGate::Coordinate::kLongitude
+                              : GranteeGate::Coordinate::kNone;
+    if (rule == grantee.signals.end()) {
+      continue;
+    }
+    out.kind =
+        rule->kind == RateKind::kEvery ? GranteeGate::Kind::kEvery : GranteeGate::Kind::kOnChange;
+    out.interval_ns = static_cast<uint64_t>(rule->every_ms) * 1'000'000u;
+    out.deadband = rule->deadband;
+    needed[id] = true;
+    if (is_lat || is_lon) {
+      gets_location = true;
+      GranteeGate::Location& location = compiled.location_;
+      location.precision_m = std::max(location.precision_m, rule->precision_m.value_or(0));
+      location.blackouts.insert(location.blackouts.end(), rule->blackouts.begin(),
+                                rule->blackouts.end());
+      location.private_rules = location.precision_m > 0 || !location.blackouts.empty();
+    }
+  }
+  if (gets_location) {
+    // The partner coordinate must reach the gate for the position to be judged.
+    for (const auto& partner : {lat_id, lon_id}) {
+      if (partner) {
+        needed[*partner] = true;
+      }
+    }
+  }
+  return compiled;
+}
+
 Result<PolicyGate> PolicyGate::compile(const Policy& policy,
                                        std::span<const std::string> vss_paths) {
   AG_CHECK(vss_paths.size() < std::numeric_limits<uint32_t>::max(), "signal table too large");
@@ -44,45 +89,8 @@ Result<PolicyGate> PolicyGate::compile(const Policy& policy,
   PolicyGate gate;
   gate.needed_mask_.assign(vss_paths.size(), false);
   for (const Grantee& grantee : policy.grantees) {
-    GranteeGate compiled(grantee.name, grantee.batch, vss_paths.size());
-    bool gets_location = false;
-    for (uint32_t id = 0; id < vss_paths.size(); ++id) {
-      const auto rule = std::find_if(grantee.signals.begin(), grantee.signals.end(),
-                                     [&](const SignalRule& candidate) {
-                                       return vss_pattern_matches(candidate.path, vss_paths[id]);
-                                     });
-      GranteeGate::Rule& out = compiled.rules_[id];
-      const bool is_lat = lat_id && id == *lat_id;
-      const bool is_lon = lon_id && id == *lon_id;
-      out.coordinate = is_lat   ? GranteeGate::Coordinate::kLatitude
-                       : is_lon ? GranteeGate::Coordinate::kLongitude
-                                : GranteeGate::Coordinate::kNone;
-      if (rule == grantee.signals.end()) {
-        continue;
-      }
-      out.kind =
-          rule->kind == RateKind::kEvery ? GranteeGate::Kind::kEvery : GranteeGate::Kind::kOnChange;
-      out.interval_ns = static_cast<uint64_t>(rule->every_ms) * 1'000'000u;
-      out.deadband = rule->deadband;
-      gate.needed_mask_[id] = true;
-      if (is_lat || is_lon) {
-        gets_location = true;
-        GranteeGate::Location& location = compiled.location_;
-        location.precision_m = std::max(location.precision_m, rule->precision_m.value_or(0));
-        location.blackouts.insert(location.blackouts.end(), rule->blackouts.begin(),
-                                  rule->blackouts.end());
-        location.private_rules = location.precision_m > 0 || !location.blackouts.empty();
-      }
-    }
-    if (gets_location) {
-      // The partner coordinate must reach the gate for the position to be judged.
-      for (const auto& partner : {lat_id, lon_id}) {
-        if (partner) {
-          gate.needed_mask_[*partner] = true;
-        }
-      }
-    }
-    gate.grantees_.push_back(std::move(compiled));
+    gate.grantees_.push_back(
+        compile_grantee(grantee, vss_paths, lat_id, lon_id, gate.needed_mask_));
   }
   for (uint32_t id = 0; id < vss_paths.size(); ++id) {
     if (gate.needed_mask_[id]) {

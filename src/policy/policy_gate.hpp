@@ -51,6 +51,11 @@ class PolicyGate {
  private:
   PolicyGate() = default;
 
+  // One grantee's rules by signal id; marks in `needed` the signals it needs.
+  static GranteeGate compile_grantee(const Grantee& grantee, std::span<const std::string> vss_paths,
+                                     std::optional<uint32_t> lat_id, std::optional<uint32_t> lon_id,
+                                     std::vector<bool>& needed);
+
   std::vector<GranteeGate> grantees_;
   std::vector<uint32_t> needed_;
   std::vector<bool> needed_mask_;
