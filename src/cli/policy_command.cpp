@@ -152,8 +152,9 @@ int run_sign(const PolicyOptions& options) {
     fmt::print(stderr, "autograph policy sign: owner key: {}\n", key.error().message());
     return kExitFailure;
   }
-  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text->data()),
-                                       text->size());
+  const std::string& document = *text;
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(document.data()),
+                                       document.size());
   auto signature = signing::sign_message(*key, bytes);
   if (!signature) {
     fmt::print(stderr, "autograph policy sign: {}\n", signature.error().message());

@@ -58,7 +58,9 @@ VehicleProfile read_vehicle(const Json& value, const std::vector<CanInterface>& 
   if (!dbc.is_object() || dbc.empty()) {
     throw_schema_error("vehicle.dbc", "expected an object of interface name -> [DBC files]");
   }
-  for (const auto& [bus, files] : dbc.items()) {
+  for (const auto& item : dbc.items()) {
+    const std::string& bus = item.key();
+    const Json& files = item.value();
     const std::string path = sj::join_path("vehicle.dbc", bus);
     const bool known =
         std::any_of(can.begin(), can.end(), [&](const CanInterface& c) { return c.name == bus; });

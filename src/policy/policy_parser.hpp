@@ -16,7 +16,7 @@
 namespace autograph::policy {
 
 // Largest policy document accepted, in bytes.
-inline constexpr size_t kMaxPolicyBytes = 256 * 1024;
+inline constexpr size_t kMaxPolicyBytes = size_t{256} * 1024;
 
 // Parses and validates `text`. `source` names the document in errors ("policy.json").
 // Returns the policy, or kMalformed with "<source>: <path>: <problem>" or
