@@ -100,11 +100,9 @@ Result<void> DbcAttributeReader::read_definition(DbcCursor& cursor) {
   }
   const DbcCursor::Position name_at = cursor.next_position();
   AG_DBC_ASSIGN(name, cursor.quoted("attribute name in double quotes"));
-  for (const AttributeDefinition& other : definitions_) {
-    if (other.name == name) {
-      return tl::unexpected(cursor.error_at(
-          name_at, fmt::format("expected a new attribute name, found '{}' defined before", name)));
-    }
+  if (definition_index_.contains(name)) {
+    return tl::unexpected(cursor.error_at(
+        name_at, fmt::format("expected a new attribute name, found '{}' defined before", name)));
   }
   definition.name = std::move(name);
   const DbcCursor::Position kind_at = cursor.next_position();
@@ -126,6 +124,7 @@ Result<void> DbcAttributeReader::read_definition(DbcCursor& cursor) {
     } while (cursor.accept(','));
   }
   AG_DBC_TRY(cursor.expect(';', "';' after the attribute definition"));
+  definition_index_.emplace(definition.name, definitions_.size());
   definitions_.push_back(std::move(definition));
   return {};
 }
@@ -133,10 +132,8 @@ Result<void> DbcAttributeReader::read_definition(DbcCursor& cursor) {
 Result<AttributeDefinition*> DbcAttributeReader::read_defined_name(DbcCursor& cursor) {
   const DbcCursor::Position at = cursor.next_position();
   AG_DBC_ASSIGN(name, cursor.quoted("attribute name in double quotes"));
-  for (AttributeDefinition& definition : definitions_) {
-    if (definition.name == name) {
-      return &definition;
-    }
+  if (const auto index = definition_index_.find(name); index != definition_index_.end()) {
+    return &definitions_[index->second];
   }
   return tl::unexpected(cursor.error_at(
       at, fmt::format("expected an attribute defined by BA_DEF_, found '{}'", name)));
@@ -234,9 +231,9 @@ Result<bool> DbcAttributeReader::frame_format_is_fd(const AttributeDefinition& d
   }
   const auto* index = std::get_if<int64_t>(&value);
   if (index == nullptr) {
-    return tl::unexpected(cursor.error_at(
-        at,
-        fmt::format("expected an integer or a label for {}, found a real number", kFrameFormat)));
+    return tl::unexpected(
+        cursor.error_at(at, fmt::format("expected an integer or a label for {}, found {}",
+                                        kFrameFormat, describe(value))));
   }
   if (definition.kind != Kind::kEnum) {
     return *index == kStandardFdIndex || *index == kExtendedFdIndex;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -52,6 +53,7 @@ class DbcAttributeReader {
 
   DbcMessageTable& table_;
   std::vector<AttributeDefinition>& definitions_;
+  std::unordered_map<std::string, size_t> definition_index_;  // name -> index in definitions_
   std::optional<bool> default_fd_;
   std::optional<uint32_t> default_cycle_time_;
   std::unordered_map<uint32_t, bool> fd_;                 // message id -> VFrameFormat is FD

@@ -88,12 +88,17 @@ bool DbcCursor::next_at_column_one() noexcept {
 
 bool DbcCursor::next_first_on_line() noexcept {
   skip_space();
-  for (size_t i = line_start_; i < pos_; ++i) {
-    if (text_[i] != ' ' && text_[i] != '\t' && text_[i] != '\r') {
-      return false;
+  // Found once per line, so that long lines with many tokens stay linear.
+  if (first_token_line_ != line_) {
+    first_token_line_ = line_;
+    first_token_ = line_start_;
+    while (first_token_ < text_.size() &&
+           (text_[first_token_] == ' ' || text_[first_token_] == '\t' ||
+            text_[first_token_] == '\r')) {
+      ++first_token_;
     }
   }
-  return true;
+  return pos_ == first_token_;
 }
 
 DbcCursor::Position DbcCursor::next_position() noexcept {

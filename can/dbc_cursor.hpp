@@ -24,12 +24,15 @@
       return tl::unexpected(ag_dbc_result.error());    \
     }                                                  \
   } while (false)
+// `name` declares a variable, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define AG_DBC_ASSIGN(name, expr)                 \
   auto name##_result = (expr);                    \
   if (!name##_result) {                           \
     return tl::unexpected(name##_result.error()); \
   }                                               \
   auto name = std::move(*name##_result)
+// NOLINTEND(bugprone-macro-parentheses)
 
 namespace autograph::can {
 
@@ -84,7 +87,8 @@ class DbcCursor {
   [[nodiscard]] Result<int64_t> integer(std::string_view what);
   // A finite decimal number with optional sign, fraction and exponent ("-2.4E-007").
   [[nodiscard]] Result<double> real(std::string_view what);
-  // A double-quoted string, possibly over several lines, with \" and \\ unescaped.
+  // A double-quoted string, possibly over several lines, with \" and \\ unescaped and the CR
+  // of CRLF line ends dropped.
   [[nodiscard]] Result<std::string> quoted(std::string_view what);
   // Skips to just after the ';' that ends the statement `keyword` started at `start`, passing
   // over quoted strings. Fails when the text ends first, or when a line whose first token is
@@ -108,6 +112,8 @@ class DbcCursor {
   size_t pos_ = 0;
   size_t line_start_ = 0;
   int line_ = 1;
+  int first_token_line_ = 0;  // the line whose first token starts at first_token_
+  size_t first_token_ = 0;
 };
 
 }  // namespace autograph::can

@@ -1,6 +1,7 @@
 #include "dbc_message_reader.hpp"
 
 #include <charconv>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -83,14 +84,6 @@ Result<void> DbcMessageReader::read_signal(DbcCursor& cursor, DbcCursor::Positio
   const DbcCursor::Position name_at = cursor.next_position();
   AG_DBC_ASSIGN(name, cursor.name("signal name"));
   signal.name = name;
-  for (const Signal& other : message.signals) {
-    if (other.name == signal.name) {
-      return tl::unexpected(cursor.error_at(
-          name_at, fmt::format("expected a new signal name in message '{}', found '{}' already "
-                               "defined at line {}",
-                               message.name, signal.name, other.line)));
-    }
-  }
   const uint32_t index = static_cast<uint32_t>(message.signals.size());
   const DbcCursor::Position indicator_at = cursor.next_position();
   if (cursor.peek() != ':') {
@@ -115,8 +108,7 @@ Result<void> DbcMessageReader::read_signal(DbcCursor& cursor, DbcCursor::Positio
     multiplexed_index_.emplace(multiplexed_key(message.id, index), multiplexed_.size());
     multiplexed_.push_back(Multiplexed{message.id, index, indicator_at, false});
   }
-  message.signals.push_back(std::move(signal));
-  return {};
+  return table_.add_signal(message, std::move(signal), name_at, cursor);
 }
 
 Result<void> DbcMessageReader::read_indicator(DbcCursor& cursor, Signal& signal) {
@@ -173,7 +165,7 @@ Result<void> DbcMessageReader::read_layout(DbcCursor& cursor, const Message& mes
 
   const bool intel = signal.byte_order == ByteOrder::kLittleEndian;
   const uint64_t last = intel ? start + length - 1 : motorola_linear(start) + length - 1;
-  const uint64_t bits = 8u * message.length;
+  const uint64_t bits = uint64_t{8} * message.length;
   const bool checked = is_can_identifier(message.id);  // no frame carries a pseudo message
   if (start > kMaxStartBit || (checked && (start >= bits || last >= bits))) {
     Error error = cursor.error_at(
@@ -196,7 +188,7 @@ Result<void> DbcMessageReader::read_mux_values(DbcCursor& cursor) {
   auto [message, index] = target;
   const DbcCursor::Position mux_at = cursor.next_position();
   AG_DBC_ASSIGN(mux_name, cursor.name("multiplexor signal name"));
-  AG_DBC_ASSIGN(mux_index, DbcMessageTable::signal_index(*message, mux_name, mux_at, cursor));
+  AG_DBC_ASSIGN(mux_index, table_.signal_index(*message, mux_name, mux_at, cursor));
   Signal& signal = message->signals[index];
   if (!message->signals[mux_index].is_multiplexor || mux_index == index) {
     return tl::unexpected(cursor.error_at(
@@ -242,45 +234,64 @@ Result<void> DbcMessageReader::read_ranges(DbcCursor& cursor, Signal& signal, bo
 }
 
 Result<void> DbcMessageReader::resolve_multiplexing(const DbcCursor& cursor) {
+  // A simple m<k> refers to the message's one top-level multiplexor (M, not m<k>M).
+  struct TopLevel {
+    std::optional<uint32_t> index;
+    size_t count = 0;
+  };
+  std::unordered_map<uint32_t, TopLevel> top_levels;  // message id -> its top-level multiplexors
   for (const Multiplexed& entry : multiplexed_) {
     if (entry.explicit_values) {
       continue;
     }
     Message& message = *table_.find(entry.message_id);
-    Signal& signal = message.signals[entry.signal];
-    std::optional<uint32_t> found;
-    size_t candidates = 0;
-    for (uint32_t i = 0; i < message.signals.size(); ++i) {
-      const Signal& other = message.signals[i];
-      if (other.is_multiplexor && other.mux_values.empty()) {
-        found = i;
-        ++candidates;
+    auto [top_level, added] = top_levels.try_emplace(entry.message_id);
+    for (uint32_t i = 0; added && i < message.signals.size(); ++i) {
+      if (message.signals[i].is_multiplexor && message.signals[i].mux_values.empty()) {
+        top_level->second.index = i;
+        ++top_level->second.count;
       }
     }
-    if (candidates != 1) {
+    Signal& signal = message.signals[entry.signal];
+    if (top_level->second.count != 1) {
       return tl::unexpected(cursor.error_at(
           entry.at,
           fmt::format("expected one multiplexor signal (M) in message '{}' for the multiplexed "
                       "signal '{}', found {} (SG_MUL_VAL_ names it when there are several)",
-                      message.name, signal.name, candidates)));
+                      message.name, signal.name, top_level->second.count)));
     }
-    signal.multiplexor = found;
+    signal.multiplexor = top_level->second.index;
   }
   return check_cycles(cursor);
 }
 
 Result<void> DbcMessageReader::check_cycles(const DbcCursor& cursor) const {
+  // Every signal is walked once, so nested chains stay linear: kOnChain marks the chain being
+  // walked, kRooted the signals already known to lead to a top-level multiplexor.
+  constexpr uint8_t kUnseen = 0;
+  constexpr uint8_t kOnChain = 1;
+  constexpr uint8_t kRooted = 2;
+  std::unordered_map<uint32_t, std::vector<uint8_t>> states;  // message id -> per signal
+  std::vector<uint32_t> chain;
   for (const Multiplexed& entry : multiplexed_) {
     const Message& message = *table_.find(entry.message_id);
-    std::optional<uint32_t> next = message.signals[entry.signal].multiplexor;
-    for (size_t steps = 0; next.has_value(); ++steps) {
-      if (steps >= message.signals.size()) {
-        return tl::unexpected(cursor.error_at(
-            entry.at, fmt::format("expected multiplexors of message '{}' to form a tree, found "
-                                  "a cycle through signal '{}'",
-                                  message.name, message.signals[entry.signal].name)));
-      }
+    std::vector<uint8_t>& state = states[entry.message_id];
+    state.resize(message.signals.size(), kUnseen);
+    chain.clear();
+    std::optional<uint32_t> next = entry.signal;
+    while (next.has_value() && state[*next] == kUnseen) {
+      state[*next] = kOnChain;
+      chain.push_back(*next);
       next = message.signals[*next].multiplexor;
+    }
+    if (next.has_value() && state[*next] == kOnChain) {
+      return tl::unexpected(cursor.error_at(
+          entry.at, fmt::format("expected multiplexors of message '{}' to form a tree, found "
+                                "a cycle through signal '{}'",
+                                message.name, message.signals[entry.signal].name)));
+    }
+    for (const uint32_t index : chain) {
+      state[index] = kRooted;
     }
   }
   return {};

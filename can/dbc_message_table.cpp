@@ -58,11 +58,25 @@ Result<std::pair<Message*, uint32_t>> DbcMessageTable::read_signal(DbcCursor& cu
   return std::pair<Message*, uint32_t>(*message, *index);
 }
 
+Result<void> DbcMessageTable::add_signal(Message& message, Signal signal, DbcCursor::Position at,
+                                         const DbcCursor& cursor) {
+  const auto index = static_cast<uint32_t>(message.signals.size());
+  const auto [slot, added] = signal_slots_[message.id].emplace(signal.name, index);
+  if (!added) {
+    return tl::unexpected(cursor.error_at(
+        at, fmt::format("expected a new signal name in message '{}', found '{}' already "
+                        "defined at line {}",
+                        message.name, signal.name, message.signals[slot->second].line)));
+  }
+  message.signals.push_back(std::move(signal));
+  return {};
+}
+
 Result<uint32_t> DbcMessageTable::signal_index(const Message& message, std::string_view name,
                                                DbcCursor::Position at, const DbcCursor& cursor) {
-  for (size_t i = 0; i < message.signals.size(); ++i) {
-    if (message.signals[i].name == name) {
-      return static_cast<uint32_t>(i);
+  if (const auto slots = signal_slots_.find(message.id); slots != signal_slots_.end()) {
+    if (const auto slot = slots->second.find(name); slot != slots->second.end()) {
+      return slot->second;
     }
   }
   return tl::unexpected(

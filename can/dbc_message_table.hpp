@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -35,19 +37,34 @@ class DbcMessageTable {
   // Reads a BO_ number and a signal name; returns the message and the signal's index in it.
   [[nodiscard]] Result<std::pair<Message*, uint32_t>> read_signal(DbcCursor& cursor);
 
-  // The index of the signal `name` in `message`, or fails at the cursor's next token.
-  [[nodiscard]] static Result<uint32_t> signal_index(const Message& message, std::string_view name,
-                                                     DbcCursor::Position at,
-                                                     const DbcCursor& cursor);
+  // Appends `signal` to `message` (which this table holds), or fails when `message` has a
+  // signal of that name already. `at` is where the name was written.
+  [[nodiscard]] Result<void> add_signal(Message& message, Signal signal, DbcCursor::Position at,
+                                        const DbcCursor& cursor);
+
+  // The index of the signal `name` in `message`, or fails at `at`.
+  [[nodiscard]] Result<uint32_t> signal_index(const Message& message, std::string_view name,
+                                              DbcCursor::Position at, const DbcCursor& cursor);
 
  private:
   struct Slot {
     bool pseudo = false;
     uint32_t index = 0;
   };
+  // Lets the signal maps be searched with a string_view.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const noexcept {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  using SignalSlots = std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>>;
 
   Database& database_;
   std::unordered_map<uint32_t, Slot> slots_;
+  // Message id -> signal name -> index in Message::signals, so that files with thousands of
+  // signal references (Ford: 7,000 BA_) are read in linear time.
+  std::unordered_map<uint32_t, SignalSlots> signal_slots_;
 };
 
 }  // namespace autograph::can

@@ -6,7 +6,7 @@
 #include <iterator>
 #include <string>
 #include <system_error>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 
 #include "dbc_reader.hpp"
@@ -20,13 +20,6 @@ constexpr std::uintmax_t kMaxFileSize = 64u << 20;
 
 std::string source_of(const Database& database, const Message& message) {
   return message.source < database.sources.size() ? database.sources[message.source] : "?";
-}
-
-// The message of `database` with the same id in `messages` (real or pseudo) as `message`.
-const Message* same_id(const std::vector<Message>& messages, uint32_t id) {
-  const auto found = std::find_if(messages.begin(), messages.end(),
-                                  [id](const Message& other) { return other.id == id; });
-  return found == messages.end() ? nullptr : &*found;
 }
 
 }  // namespace
@@ -58,21 +51,13 @@ Result<Database> load_dbc_file(const std::filesystem::path& path, const DbcParse
 }
 
 Result<void> merge_into(Database& into, Database&& from) {
-  std::unordered_set<uint32_t> ids;
-  for (const auto* messages : {&into.messages, &into.pseudo_messages}) {
-    for (const Message& message : *messages) {
-      ids.insert(message.id);
-    }
+  std::unordered_map<uint32_t, const Message*> ids;
+  for (const Message& message : into.messages) {
+    ids.emplace(message.id, &message);
   }
-  for (const auto* messages : {&from.messages, &from.pseudo_messages}) {
-    for (const Message& message : *messages) {
-      if (!ids.contains(message.id)) {
-        continue;
-      }
-      const Message* first = same_id(into.messages, message.id);
-      if (first == nullptr) {
-        first = same_id(into.pseudo_messages, message.id);
-      }
+  for (const Message& message : from.messages) {
+    if (const auto found = ids.find(message.id); found != ids.end()) {
+      const Message* first = found->second;
       return fail(ErrorCode::kMalformed,
                   "{}:{}: message id {:#x} ('{}') is already defined at {}:{} ('{}')",
                   source_of(from, message), message.line, message.id, message.name,

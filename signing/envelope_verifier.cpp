@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <span>
+#include <utility>
 
 #include "autograph/signing/hex.hpp"
 #include "autograph/signing/json_scanner.hpp"
@@ -124,6 +125,41 @@ Result<void> check_id(const VerifiedEnvelope& envelope) {
   return {};
 }
 
+// Reads the CloudEvents attributes into `out` and checks the fixed ones; returns the subject and
+// signature still as text for the caller to parse.
+struct AttributeText {
+  std::string subject;
+  std::string signature;
+};
+
+Result<AttributeText> read_attributes(const std::vector<JsonMember>& members,
+                                      VerifiedEnvelope& out) {
+  std::string specversion, datacontenttype;
+  AttributeText text;
+  const std::pair<std::string_view, std::string*> wanted[] = {{"specversion", &specversion},
+                                                              {"id", &out.id},
+                                                              {"source", &out.source},
+                                                              {"subject", &text.subject},
+                                                              {"type", &out.type},
+                                                              {"time", &out.time},
+                                                              {"datacontenttype", &datacontenttype},
+                                                              {"signature", &text.signature}};
+  for (const auto& [name, destination] : wanted) {
+    auto value = string_member(members, "envelope", name);
+    if (!value) {
+      return tl::unexpected(value.error());
+    }
+    *destination = std::move(*value);
+  }
+  if (specversion != "1.0") {
+    return fail(ErrorCode::kMalformed, "envelope: 'specversion' must be \"1.0\"");
+  }
+  if (datacontenttype != "application/json") {
+    return fail(ErrorCode::kMalformed, "envelope: 'datacontenttype' must be \"application/json\"");
+  }
+  return text;
+}
+
 }  // namespace
 
 Result<VerifiedEnvelope> verify_envelope(std::string_view text, std::optional<Address> expected) {
@@ -132,34 +168,23 @@ Result<VerifiedEnvelope> verify_envelope(std::string_view text, std::optional<Ad
     return tl::unexpected(members.error().with_context("envelope"));
   }
   VerifiedEnvelope out;
-  std::string strings[8];
-  static constexpr std::string_view kNames[8] = {
-      "specversion", "id", "source", "subject", "type", "time", "datacontenttype", "signature"};
-  for (size_t i = 0; i < 8; ++i) {
-    auto value = string_member(*members, "envelope", kNames[i]);
-    if (!value) {
-      return tl::unexpected(value.error());
-    }
-    strings[i] = std::move(*value);
-  }
-  if (strings[0] != "1.0") {
-    return fail(ErrorCode::kMalformed, "envelope: 'specversion' must be \"1.0\"");
-  }
-  if (strings[6] != "application/json") {
-    return fail(ErrorCode::kMalformed, "envelope: 'datacontenttype' must be \"application/json\"");
+  auto attributes = read_attributes(*members, out);
+  if (!attributes) {
+    return tl::unexpected(attributes.error());
   }
   const JsonMember* data = find_member(*members, "data");
   if (data == nullptr || data->kind != JsonKind::kObject) {
     return fail(ErrorCode::kMalformed, "envelope: 'data' must be present and a JSON object");
   }
-  auto subject = Address::parse(strings[3]);
+  auto subject = Address::parse(attributes->subject);
   if (!subject) {
     return tl::unexpected(subject.error().with_context("envelope: 'subject'"));
   }
-  auto signature = Signature::parse_hex(strings[7]);
+  auto signature = Signature::parse_hex(attributes->signature);
   if (!signature) {
     return tl::unexpected(signature.error().with_context("envelope: 'signature'"));
   }
+  // The exact bytes between the member's ':' and the next ',' or '}', as they were signed.
   out.data = std::string(data->raw);
   out.data_hash =
       keccak256(std::span(reinterpret_cast<const uint8_t*>(out.data.data()), out.data.size()));
@@ -178,10 +203,6 @@ Result<VerifiedEnvelope> verify_envelope(std::string_view text, std::optional<Ad
                 signer->to_checksum_hex(), expected->to_checksum_hex());
   }
   out.signer = *signer;
-  out.id = std::move(strings[1]);
-  out.source = std::move(strings[2]);
-  out.type = std::move(strings[4]);
-  out.time = std::move(strings[5]);
   if (auto read = read_data(out.data, out); !read) {
     return tl::unexpected(read.error());
   }

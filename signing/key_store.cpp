@@ -115,7 +115,36 @@ Result<void> ensure_directory(const std::filesystem::path& dir) {
                 error.message());
   }
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all, error);
+  if (error) {
+    return fail(ErrorCode::kUnavailable, "cannot chmod 700 directory {}: {}", dir.string(),
+                error.message());
+  }
   return {};
+}
+
+// Checks what fstat says about an open key file; returns its size (64 or 65 bytes).
+Result<size_t> check_key_file(int fd, const std::filesystem::path& path) {
+  struct stat info;
+  if (::fstat(fd, &info) != 0) {
+    return fail(ErrorCode::kUnavailable, "{}", system_error("cannot stat", path));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return fail(ErrorCode::kFailedPrecondition,
+                "{} is not a regular file; the device key must be a regular file", path.string());
+  }
+  if ((info.st_mode & 077) != 0) {
+    return fail(ErrorCode::kFailedPrecondition,
+                "{} has mode {:03o}: group or others may access the device key (fix: chmod 600 "
+                "{})",
+                path.string(), info.st_mode & 0777, path.string());
+  }
+  if (info.st_size != static_cast<off_t>(kHexSize) &&
+      info.st_size != static_cast<off_t>(kHexSize + 1)) {
+    return fail(ErrorCode::kMalformed,
+                "{} is {} bytes; a device key file is 64 hex digits and an optional newline",
+                path.string(), info.st_size);
+  }
+  return static_cast<size_t>(info.st_size);
 }
 
 }  // namespace
@@ -161,6 +190,8 @@ Result<Address> create_key_file(const std::filesystem::path& path) {
 }
 
 Result<SecretKey> load_key_file(const std::filesystem::path& path) {
+  // O_NOFOLLOW refuses a symlink in the last component; O_NONBLOCK keeps a FIFO planted at the
+  // path from blocking the open (fstat then refuses it as not a regular file).
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) {
     if (errno == ELOOP) {
@@ -176,25 +207,9 @@ Result<SecretKey> load_key_file(const std::filesystem::path& path) {
     }
     return fail(ErrorCode::kUnavailable, "{}", system_error("cannot open", path));
   }
-  struct stat info;
-  if (::fstat(fd.get(), &info) != 0) {
-    return fail(ErrorCode::kUnavailable, "{}", system_error("cannot stat", path));
-  }
-  if (!S_ISREG(info.st_mode)) {
-    return fail(ErrorCode::kFailedPrecondition,
-                "{} is not a regular file; the device key must be a regular file", path.string());
-  }
-  if ((info.st_mode & 077) != 0) {
-    return fail(ErrorCode::kFailedPrecondition,
-                "{} has mode {:03o}: group or others may access the device key (fix: chmod 600 "
-                "{})",
-                path.string(), info.st_mode & 0777, path.string());
-  }
-  if (info.st_size != static_cast<off_t>(kHexSize) &&
-      info.st_size != static_cast<off_t>(kHexSize + 1)) {
-    return fail(ErrorCode::kMalformed,
-                "{} is {} bytes; a device key file is 64 hex digits and an optional newline",
-                path.string(), info.st_size);
+  auto size = check_key_file(fd.get(), path);
+  if (!size) {
+    return tl::unexpected(size.error());
   }
   WipedBuffer<kHexSize + 2> text;
   ssize_t got = 0;
@@ -205,13 +220,12 @@ Result<SecretKey> load_key_file(const std::filesystem::path& path) {
     return fail(ErrorCode::kUnavailable, "{}", system_error("cannot read", path));
   }
   const auto length = static_cast<size_t>(got);
-  if (length != static_cast<size_t>(info.st_size) ||
-      (length == kHexSize + 1 && text.data[kHexSize] != '\n')) {
+  if (length != *size || (length == kHexSize + 1 && text.data[kHexSize] != '\n')) {
     return fail(ErrorCode::kMalformed,
                 "{}: a device key file is 64 hex digits and an optional newline", path.string());
   }
   std::array<uint8_t, SecretKey::kSize> bytes{};
-  auto decoded = decode_hex(std::string_view(text.data.data(), kHexSize), bytes, path.string());
+  auto decoded = decode_hex(std::string_view(text.data.data(), kHexSize), bytes, "device key");
   Result<SecretKey> key = decoded ? SecretKey::from_bytes(bytes) : tl::unexpected(decoded.error());
   explicit_bzero(bytes.data(), bytes.size());
   if (!key) {

@@ -19,5 +19,8 @@ void add_pair_command(CLI::App& app, int& exit_code);    // pair_command.cpp
 void add_key_commands(CLI::App& app, int& exit_code);
 // verify: signed envelopes and their chain (verify_command.cpp).
 void add_verify_command(CLI::App& app, int& exit_code);
+// `autograph decode --dbc [BUS=]FILE... --log FILE [--format jsonl|csv] [--signals A,B]
+// [--choices]`: decodes a candump log (decode_command.cpp).
+void add_decode_command(CLI::App& app, int& exit_code);
 
 }  // namespace autograph::cli

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -48,6 +49,12 @@ int run_address(const KeyOptions& options) {
 }
 
 int run_sign_message(const KeyOptions& options) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(options.message_path, error)) {
+    fmt::print(stderr, "autograph sign-message: {} is not a readable regular file\n",
+               options.message_path);
+    return kExitFailure;
+  }
   std::ifstream file(options.message_path, std::ios::binary);
   if (!file) {
     fmt::print(stderr, "autograph sign-message: cannot open {}\n", options.message_path);

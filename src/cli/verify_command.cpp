@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -41,6 +42,10 @@ Result<std::string> read_input(const std::string& input) {
       return fail(ErrorCode::kUnavailable, "cannot read standard input");
     }
     return buffer.str();
+  }
+  std::error_code error;
+  if (std::filesystem::is_directory(input, error)) {
+    return fail(ErrorCode::kUnavailable, "{} is a directory", input);
   }
   std::ifstream file(input, std::ios::binary);
   if (!file) {

@@ -201,124 +201,6 @@ TEST(DbcParser, RejectsUnknownValueTable) {
             "t.dbc:3:10: expected a value table defined by VAL_TABLE_, found 'Nope'");
 }
 
-TEST(DbcParser, RejectsMultiplexedSignalWithoutMultiplexor) {
-  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
-                        " SG_ S m1 : 0|8@1+ (1,0) [0|0] \"\" X\n"),
-            "t.dbc:2:8: expected one multiplexor signal (M) in message 'M' for the multiplexed "
-            "signal 'S', found 0 (SG_MUL_VAL_ names it when there are several)");
-}
-
-TEST(DbcParser, RejectsMultiplexedSignalWithTwoMultiplexors) {
-  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
-                        " SG_ A M : 0|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ B M : 8|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ S m1 : 16|8@1+ (1,0) [0|0] \"\" X\n"),
-            "t.dbc:4:8: expected one multiplexor signal (M) in message 'M' for the multiplexed "
-            "signal 'S', found 2 (SG_MUL_VAL_ names it when there are several)");
-}
-
-TEST(DbcParser, RejectsMuxValuesNamingNonMultiplexor) {
-  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
-                        " SG_ A M : 0|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ B : 8|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ S m1 : 16|8@1+ (1,0) [0|0] \"\" X\n"
-                        "SG_MUL_VAL_ 1 S B 1-1;\n"),
-            "t.dbc:5:17: expected a multiplexor signal (M or m<k>M) of message 'M', found 'B'");
-}
-
-TEST(DbcParser, RejectsMuxValuesForPlainSignal) {
-  EXPECT_EQ(
-      parse_error("BO_ 1 M: 8 X\n"
-                  " SG_ A M : 0|8@1+ (1,0) [0|0] \"\" X\n"
-                  " SG_ B : 8|8@1+ (1,0) [0|0] \"\" X\n"
-                  "SG_MUL_VAL_ 1 B A 1-1;\n"),
-      "t.dbc:4:13: expected a multiplexed signal (m<k>), found 'B' of message 'M' without m<k>");
-}
-
-TEST(DbcParser, RejectsMuxRangeBackwards) {
-  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
-                        " SG_ A M : 0|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ S m1 : 16|8@1+ (1,0) [0|0] \"\" X\n"
-                        "SG_MUL_VAL_ 1 S A 5-3;\n"),
-            "t.dbc:4:19: expected a range with low <= high, found 5-3");
-}
-
-TEST(DbcParser, RejectsMuxRangeWithoutSemicolon) {
-  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
-                        " SG_ A M : 0|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ S m1 : 16|8@1+ (1,0) [0|0] \"\" X\n"
-                        "SG_MUL_VAL_ 1 S A 1-3\n"),
-            "t.dbc:5:1: expected ',' or ';' after the multiplexor value range, found end of file");
-}
-
-TEST(DbcParser, RejectsSecondMultiplexorForSignal) {
-  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
-                        " SG_ A M : 0|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ B m1M : 8|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ S m1 : 16|8@1+ (1,0) [0|0] \"\" X\n"
-                        "SG_MUL_VAL_ 1 S A 1-1;\n"
-                        "SG_MUL_VAL_ 1 S B 1-1;\n"),
-            "t.dbc:6:17: expected multiplexor 'A' for signal 'S' as before, found 'B'");
-}
-
-TEST(DbcParser, RejectsMultiplexorCycle) {
-  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
-                        " SG_ A m1M : 0|8@1+ (1,0) [0|0] \"\" X\n"
-                        " SG_ B m1M : 8|8@1+ (1,0) [0|0] \"\" X\n"
-                        "SG_MUL_VAL_ 1 A B 1-1;\n"
-                        "SG_MUL_VAL_ 1 B A 1-1;\n"),
-            "t.dbc:2:8: expected multiplexors of message 'M' to form a tree, found a cycle through "
-            "signal 'A'");
-}
-
-TEST(DbcParser, RejectsUndefinedAttribute) {
-  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
-                        "BA_ \"Nope\" BO_ 1 3;\n"),
-            "t.dbc:2:5: expected an attribute defined by BA_DEF_, found 'Nope'");
-}
-
-TEST(DbcParser, RejectsAttributeOnWrongObject) {
-  EXPECT_EQ(parse_error("BA_DEF_ BO_ \"Cycle\" INT 0 10;\n"
-                        "BU_: X\n"
-                        "BA_ \"Cycle\" BU_ X 3;\n"),
-            "t.dbc:3:13: expected BO_ <message id> for attribute 'Cycle', found BU_ <node>");
-}
-
-TEST(DbcParser, RejectsAttributeDefinedTwice) {
-  EXPECT_EQ(parse_error("BA_DEF_ BO_ \"Cycle\" INT 0 10;\n"
-                        "BA_DEF_ SG_ \"Cycle\" INT 0 10;\n"),
-            "t.dbc:2:13: expected a new attribute name, found 'Cycle' defined before");
-}
-
-TEST(DbcParser, RejectsUnknownAttributeType) {
-  EXPECT_EQ(parse_error("BA_DEF_ BO_ \"Cycle\" DOUBLE 0 10;\n"),
-            "t.dbc:1:21: expected attribute type INT, HEX, FLOAT, STRING or ENUM, found 'DOUBLE'");
-}
-
-TEST(DbcParser, RejectsUnknownAttributeObject) {
-  EXPECT_EQ(
-      parse_error("BA_DEF_ XX_ \"Cycle\" INT 0 10;\n"),
-      "t.dbc:1:9: expected BU_, BO_, SG_, EV_ or an attribute name in double quotes, found 'XX_'");
-}
-
-TEST(DbcParser, RejectsFrameFormatIndexOutOfRange) {
-  EXPECT_EQ(parse_error("BA_DEF_ BO_ \"VFrameFormat\" ENUM \"StandardCAN\",\"ExtendedCAN\";\n"
-                        "BO_ 1 M: 8 X\n"
-                        "BA_ \"VFrameFormat\" BO_ 1 2;\n"),
-            "t.dbc:3:26: expected a VFrameFormat index of 0 to 1, found 2");
-}
-
-TEST(DbcParser, RejectsNegativeCycleTime) {
-  EXPECT_EQ(parse_error("BA_DEF_ BO_ \"GenMsgCycleTime\" INT 0 10;\n"
-                        "BA_DEF_DEF_ \"GenMsgCycleTime\" -5;\n"),
-            "t.dbc:2:31: expected a GenMsgCycleTime of 0 to 4294967295 ms, found -5");
-}
-
-TEST(DbcParser, RejectsDefaultForUndefinedAttribute) {
-  EXPECT_EQ(parse_error("BA_DEF_DEF_ \"GenMsgCycleTime\" 5;\n"),
-            "t.dbc:1:13: expected an attribute defined by BA_DEF_, found 'GenMsgCycleTime'");
-}
-
 TEST(DbcParser, RejectsUnknownStatementWithoutSemicolonBeforeMessage) {
   EXPECT_EQ(parse_error("FOO_ 1 2 3\n"
                         "BO_ 1 M: 8 X\n"),
@@ -360,6 +242,48 @@ TEST(DbcParser, RejectsControlByte) {
   EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
                         "\x01\n"),
             "t.dbc:2:1: expected a statement keyword (BO_, SG_, CM_, VAL_, ...), found byte 0x01");
+}
+
+TEST(DbcParser, RejectsUnknownStatementWithoutSemicolonAtEndOfFile) {
+  EXPECT_EQ(parse_error("FOO_ 1 2 3\n"), "t.dbc:1:1: expected ';' ending FOO_, found end of file");
+}
+
+TEST(DbcParser, RejectsSignalBeforeIndentedMessageInSkippedStatement) {
+  EXPECT_EQ(parse_error("FOO_ 1\n"
+                        " SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n"),
+            "t.dbc:2:2: expected ';' ending FOO_ from line 1, found 'SG_'");
+}
+
+TEST(DbcParser, RejectsNumberAsMultiplexerIndicator) {
+  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
+                        " SG_ S 1 : 0|8@1+ (1,0) [0|0] \"\" X\n"),
+            "t.dbc:2:8: expected ':' or a multiplexer indicator (M, m<k> or m<k>M), found '1'");
+}
+
+TEST(DbcParser, RejectsMissingBarAfterStartBit) {
+  EXPECT_EQ(parse_error("BO_ 1 M: 8 X\n"
+                        " SG_ S : 0/8@1+ (1,0) [0|0] \"\" X\n"),
+            "t.dbc:2:11: expected '|' after the start bit, found '/'");
+}
+
+TEST(DbcParser, RejectsStartBitBeyondAnyFrame) {
+  EXPECT_EQ(parse_error("BO_ 3221225472 VECTOR__INDEPENDENT_SIG_MSG: 0 Vector__XXX\n"
+                        " SG_ S : 512|8@1+ (1,0) [0|0] \"\" X\n"),
+            "t.dbc:2:10: expected signal 'S' within the 0 bytes of message "
+            "'VECTOR__INDEPENDENT_SIG_MSG', found start bit 512 length 8 (Intel, ends in byte 64)");
+}
+
+TEST(DbcParser, RejectsBitTimingWithBadBaudRate) {
+  EXPECT_EQ(parse_error("BS_: fast\n"), "t.dbc:1:6: expected baud rate, found 'fast'");
+}
+
+TEST(DbcParser, RejectsNodeListWithNumber) {
+  EXPECT_EQ(parse_error("BU_: A 1B\n"), "t.dbc:1:8: expected node name, found '1B'");
+}
+
+TEST(DbcParser, RejectsVersionWithoutQuotes) {
+  EXPECT_EQ(parse_error("VERSION 1.0\n"),
+            "t.dbc:1:9: expected version in double quotes, found '1.0'");
 }
 
 }  // namespace

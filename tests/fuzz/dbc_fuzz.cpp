@@ -29,7 +29,7 @@ void check_message(const Database& db, const Message& message, bool allow_past_l
   require(
       (message.id & ~CanFrame::kEffFlag) <= (extended ? CanFrame::kEffMask : CanFrame::kSffMask),
       "id is a CAN identifier");
-  const uint64_t bits = 8u * (allow_past_length ? CanFrame::kMaxFdLen : message.length);
+  const uint64_t bits = uint64_t{8} * (allow_past_length ? CanFrame::kMaxFdLen : message.length);
   for (const auto& signal : message.signals) {
     require(signal.length >= 1 && signal.length <= 64, "signal length 1..64");
     const uint64_t start = signal.start_bit;

@@ -120,6 +120,16 @@ TEST_F(CliTest, AddressRefusesAReadableKeySayingHowToFixIt) {
   EXPECT_EQ(all_output_.find(test::kWeb3DocsKey), std::string::npos);
 }
 
+TEST_F(CliTest, SignMessageRefusesADirectoryInsteadOfSigningNothing) {
+  const fs::path key_path = write("device.key", std::string(test::kWeb3DocsKey) + "\n");
+  fs::permissions(key_path, fs::perms::owner_read | fs::perms::owner_write);
+  const CliRun signed_message =
+      run("sign-message --key " + key_path.string() + " " + dir_.path().string());
+  EXPECT_EQ(signed_message.status, 1);
+  EXPECT_EQ(signed_message.out, "");
+  EXPECT_NE(signed_message.err.find("not a readable regular file"), std::string::npos);
+}
+
 TEST_F(CliTest, VerifyReportsEachBadEnvelopeAndTheChainAndFails) {
   const SecretKey key = test::key_from_hex(test::kWeb3DocsKey);
   const auto batches = test::sign_batches(key, "insurer", 4);
@@ -145,6 +155,7 @@ TEST_F(CliTest, VerifyAcceptsAJsonArrayAndRejectsBadInput) {
 
   EXPECT_EQ(run("verify " + write("empty", "\n\n").string()).status, 1);
   EXPECT_EQ(run("verify " + (dir_.path() / "absent").string()).status, 1);
+  EXPECT_EQ(run("verify " + dir_.path().string()).status, 1);
   EXPECT_EQ(run("verify --from 0x1234 " + write("x", batches[0]).string()).status, 2);
   const CliRun garbage = run("verify " + write("g", "\x1b[2J{not json\n").string());
   EXPECT_EQ(garbage.status, 1);

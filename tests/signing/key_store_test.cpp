@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "signing/temp_dir.hpp"
 #include "signing/test_util.hpp"
@@ -181,6 +185,55 @@ TEST(KeyStore, RefusesAnInvalidScalar) {
   auto key = load_key_file(path);
   ASSERT_FALSE(key);
   EXPECT_EQ(key.error().code(), ErrorCode::kMalformed);
+}
+
+TEST(KeyStore, ConcurrentCreatorsNeverOverwriteEachOther) {
+  test::TempDir dir;
+  const fs::path path = dir.path() / "device.key";
+  constexpr int kThreads = 8;
+  std::vector<Result<Address>> results(kThreads, fail(ErrorCode::kInternal, "not run"));
+  {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] { results[static_cast<size_t>(i)] = create_key_file(path); });
+    }
+    for (std::thread& thread : threads) {
+      thread.join();
+    }
+  }
+  const auto winners = std::count_if(results.begin(), results.end(),
+                                     [](const Result<Address>& r) { return r.has_value(); });
+  ASSERT_EQ(winners, 1);
+  for (const Result<Address>& result : results) {
+    if (result) {
+      EXPECT_EQ(address_of(load_key_file(path).value()), *result);
+    } else {
+      EXPECT_EQ(result.error().code(), ErrorCode::kFailedPrecondition);
+    }
+  }
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
+}
+
+TEST(KeyStore, LoadsUpperCaseHex) {
+  test::TempDir dir;
+  const fs::path path = dir.path() / "device.key";
+  std::string text = kKeyText;
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  write_text(path, text, 0600);
+  auto key = load_key_file(path);
+  ASSERT_TRUE(key) << key.error().message();
+  EXPECT_EQ(address_of(*key).to_checksum_hex(), test::kWeb3DocsAddress);
+}
+
+TEST(KeyStore, RefusesAFifoWithoutBlocking) {
+  test::TempDir dir;
+  const fs::path path = dir.path() / "device.key";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  auto key = load_key_file(path);
+  ASSERT_FALSE(key);
+  EXPECT_EQ(key.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(key.error().message().find("not a regular file"), std::string::npos);
 }
 
 TEST(KeyStore, ReportsAParentThatIsNotADirectory) {

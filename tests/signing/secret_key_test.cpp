@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
+#include <ostream>
 #include <set>
 #include <type_traits>
 #include <vector>
@@ -16,6 +19,13 @@ namespace {
 static_assert(!std::is_copy_constructible_v<SecretKey>);
 static_assert(!std::is_copy_assignable_v<SecretKey>);
 static_assert(std::is_nothrow_move_constructible_v<SecretKey>);
+// Neither iostreams nor fmt (and so spdlog) can print a key.
+template <typename T>
+concept Streamable = requires(std::ostream& os, const T& value) {
+  os << value;
+};
+static_assert(!Streamable<SecretKey>);
+static_assert(!fmt::is_formattable<SecretKey>::value);
 
 // The secp256k1 group order n, big-endian.
 constexpr std::array<uint8_t, 32> kOrder = {

@@ -10,14 +10,17 @@
 //   position): lines and columns count from 1, columns in bytes of the UTF-8 text.
 // - Accepted beyond the strict grammar, because real files do it: a missing BS_ (Kona), a VAL_
 //   without its final ';' at the end of a line (RAV4), statements the model has no use for
-//   (SIG_GROUP_, EV_, ENVVAR_DATA_, CAT_, BA_DEF_REL_, unknown keywords) skipped up to their ';'.
-//   A BO_ or SG_ is never skipped: a malformed one is an error.
+//   (SIG_GROUP_, EV_, ENVVAR_DATA_, CAT_, BA_DEF_REL_, unknown keywords) skipped up to their ';',
+//   "CM_ <id> ..." without BO_ (Hyundai CAN FD), and comments on messages or signals that do not
+//   exist or are not named (VW MQB, RAV4, Honda), which are dropped. A BO_ or SG_ is never
+//   skipped: a malformed one is an error.
 // - Rejected: a signal that does not fit its message (Intel: start + length <= 8 * bytes;
 //   Motorola: from the start bit, the MSB in sawtooth numbering, down to the LSB inside the
 //   message), a signal length of 0 or above 64, float32 (SIG_VALTYPE_ 1) not 32 bits long or
 //   float64 (2) not 64, a message longer than 64 bytes, a message id twice in one file, a signal
-//   name twice in one message, references to messages, signals or attributes not defined, and a
-//   multiplexed signal (m<k>) without exactly one multiplexor (M) unless SG_MUL_VAL_ names it.
+//   name twice in one message, other references to messages, signals or attributes not defined,
+//   a multiplexed signal (m<k>) without exactly one multiplexor (M) unless SG_MUL_VAL_ names it,
+//   and multiplexors that select each other in a cycle.
 // - Identifiers: bit 31 of a BO_ number marks an extended id (Message::id keeps it as
 //   CanFrame::kEffFlag); VFrameFormat only sets Message::fd. BO_ numbers that are no CAN id
 //   (VECTOR__INDEPENDENT_SIG_MSG = 0xC0000000; above 0x7FF without bit 31) go to
@@ -52,12 +55,13 @@ struct DbcParseOptions {
 [[nodiscard]] Result<Database> load_dbc_file(const std::filesystem::path& path,
                                              const DbcParseOptions& options = {});
 
-// Moves the messages, pseudo messages, nodes, value tables, attribute definitions and sources of
-// `from` into `into`, for several DBC files describing one bus. Fails with kMalformed, naming
-// both files and lines, when a message id is in both; `into` is then unchanged. Warnings are
-// appended. Nodes, value
-// tables and attribute definitions already in `into` keep their first definition. The version
-// of `into` is kept unless it is empty.
+// Moves the messages, pseudo messages, nodes, value tables, attribute definitions, warnings and
+// sources of `from` into `into`, for several DBC files describing one bus. Fails with
+// kMalformed, naming both files and lines, when a message id is in both `messages`; `into` is
+// then unchanged. Pseudo messages never clash (each file may have its own
+// VECTOR__INDEPENDENT_SIG_MSG), so Database::pseudo_messages may then hold an id twice. Nodes,
+// value tables and attribute definitions already in `into` keep their first definition. The
+// version of `into` is kept unless it is empty.
 [[nodiscard]] Result<void> merge_into(Database& into, Database&& from);
 
 }  // namespace autograph::can

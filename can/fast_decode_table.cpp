@@ -1,0 +1,81 @@
+#include "fast_decode_table.hpp"
+
+#include <limits>
+
+#include "autograph/check.hpp"
+
+namespace autograph::can {
+
+FastDecodeTable::FastDecodeTable(const DecoderPlan& plan)
+    : bus_count_(plan.buses.size()),
+      standard_(plan.buses.size() << 11, kUnknown),
+      by_plan_message_(plan.messages.size(), kSlow),
+      messages_(2) {
+  messages_[kUnknown].fast_len = 0;
+  for (size_t m = 0; m < plan.messages.size(); ++m) {
+    const MessagePlan& message = plan.messages[m];
+    const bool fast = (message.flags & MessagePlan::kFast) != 0 && message.emit_count != 0 &&
+                      message.emit_count == message.op_count;
+    if (fast) {
+      AG_CHECK(messages_.size() <= std::numeric_limits<uint16_t>::max(), "too many messages");
+      by_plan_message_[m] = static_cast<uint32_t>(messages_.size());
+      add_message(plan, message);
+    }
+  }
+  for (size_t b = 0; b < plan.buses.size(); ++b) {
+    for (size_t id = 0; id < BusPlan::kStandardIds; ++id) {
+      const uint16_t plan_index = plan.buses[b].standard[id];
+      if (plan_index != 0) {
+        standard_[(b << 11) | id] = static_cast<uint16_t>(by_plan_message_[plan_index - 1]);
+      }
+    }
+  }
+}
+
+FastDecodeTable::Head FastDecodeTable::make_head(const DecodeOp& op, const OpLayout& layout) {
+  Head head;
+  head.signal = op.signal;
+  head.kind = op.sample_kind;
+  // The LSB's position: Intel counts from bit 0 of the little-endian word; a Motorola signal
+  // ending at MSB-first position `end` has its LSB at bit 64 - end of the big-endian word.
+  const unsigned end = 8u * layout.first_byte + 8u * layout.byte_count - layout.bit_shift;
+  head.shift = static_cast<uint8_t>(layout.big_endian ? 64u - end
+                                                      : 8u * layout.first_byte + layout.bit_shift);
+  head.word = layout.big_endian ? 1 : 0;
+  return head;
+}
+
+void FastDecodeTable::add_message(const DecoderPlan& plan, const MessagePlan& message) {
+  Message fast;
+  fast.first_plain = static_cast<uint32_t>(plain_.size());
+  fast.first_scaled = static_cast<uint32_t>(scaled_.size());
+  fast.fast_len = message.needed_len;
+  for (uint32_t i = message.first_op; i < message.first_op + message.op_count; ++i) {
+    const DecodeOp& op = plan.ops[i];
+    const OpLayout& layout = plan.layouts[i];
+    const Head head = make_head(op, layout);
+    const uint64_t mask = layout.length == 64 ? ~uint64_t{0} : (uint64_t{1} << layout.length) - 1;
+    if (op.kind == OpKind::kUnsignedInteger && !op.is_signed && op.factor.integer == 1 &&
+        op.offset.integer == 0) {
+      plain_.push_back(PlainOp{head, mask});
+      ++fast.plain_count;
+      continue;
+    }
+    ScaledOp scaled;
+    scaled.head = head;
+    scaled.mask = mask;
+    scaled.sign = op.is_signed ? uint64_t{1} << (layout.length - 1) : 0;
+    if (op.kind == OpKind::kUnsignedInteger || op.kind == OpKind::kSignedInteger) {
+      scaled.int_factor = op.factor.integer;
+      scaled.int_offset = op.offset.integer;
+    } else {
+      scaled.real_factor = op.factor.real;
+      scaled.real_offset = op.offset.real;
+    }
+    scaled_.push_back(scaled);
+    ++fast.scaled_count;
+  }
+  messages_.push_back(fast);
+}
+
+}  // namespace autograph::can

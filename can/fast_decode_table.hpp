@@ -1,0 +1,150 @@
+// FastDecodeTable: the part of a DecoderPlan that ordinary frames touch, repacked for speed.
+//
+// Private to the decoder. It covers messages without multiplexing whose signals all lie in the
+// first 8 bytes and decode to integers or binary64 (nearly every message of a passenger car's
+// DBC). Per frame: one table load for the identifier, one for the message, then per signal a
+// shift, a mask, a sign fix and three 8-byte stores, with no branch that depends on the signal.
+// Unsigned signals without scaling (most of them) skip the arithmetic: each message runs a loop
+// over its "plain" ops, then one over its other ops.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "autograph/can/can_frame.hpp"
+#include "autograph/can/decoder_plan.hpp"
+#include "autograph/can/sample.hpp"
+
+namespace autograph::can {
+
+class FastDecodeTable {
+ public:
+  static constexpr size_t kNotFast = static_cast<size_t>(-1);
+
+  explicit FastDecodeTable(const DecoderPlan& plan);
+
+  // Decodes `frame` into `out` and returns the number of samples when the fast path covers
+  // it: a bus of the plan, neither kRtr nor kErr, a standard identifier that is either unknown
+  // (returns 0 and adds 1 to unknown_ids[frame.bus], without a branch: unknown identifiers are
+  // common and come in no predictable order) or a fast message with all its signals in the
+  // frame. Returns kNotFast otherwise, having written nothing. `out` holds the plan's
+  // max_samples_per_frame.
+  size_t decode(const CanFrame& frame, Sample* out, uint64_t* unknown_ids) const noexcept {
+    const bool rare = frame.bus >= bus_count_ || frame.id >= BusPlan::kStandardIds ||
+                      (frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0;
+    if (rare) [[unlikely]] {
+      return kNotFast;
+    }
+    const uint32_t index = standard_[(size_t{frame.bus} << 11) | frame.id];
+    unknown_ids[frame.bus] += index == kUnknown ? 1 : 0;
+    return decode_message(index, frame, out);
+  }
+
+  // The same for the message of plan_.messages[plan_index] (found by the caller).
+  size_t decode_plan_message(uint32_t plan_index, const CanFrame& frame,
+                             Sample* out) const noexcept {
+    if ((frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0) {
+      return kNotFast;
+    }
+    return decode_message(by_plan_message_[plan_index], frame, out);
+  }
+
+ private:
+  // The first 8 bytes are stored as they are as a Sample's first 8 bytes (signal index, kind,
+  // padding): `shift` and `word` land in Sample's padding, which means nothing.
+  struct Head {
+    uint32_t signal = 0;
+    SampleKind kind = SampleKind::kUnsigned;
+    uint8_t shift = 0;  // of the signal's LSB in its word
+    uint8_t word = 0;   // 0: the little-endian word (Intel), 1: the big-endian word (Motorola)
+    uint8_t unused = 0;
+  };
+  // An unsigned integer signal without scaling: the value is the raw bits.
+  struct PlainOp {
+    Head head;
+    uint64_t mask = 0;  // 2^length - 1
+  };
+  // Every other fast signal. Integer ops have real_factor = real_offset = 0.0 and binary64 ops
+  // int_factor = int_offset = 0, so the value is the OR of both results, with no branch on
+  // the kind.
+  struct ScaledOp {
+    Head head;
+    uint64_t mask = 0;
+    uint64_t sign = 0;  // 2^(length - 1) for signed signals: (raw ^ sign) - sign extends it
+    uint64_t int_factor = 0;
+    uint64_t int_offset = 0;
+    double real_factor = 0.0;
+    double real_offset = 0.0;
+  };
+  static constexpr uint16_t kUnknown = 0;  // messages_[0]: no ops, yields 0 samples
+  static constexpr uint16_t kSlow = 1;     // messages_[1]: known, but never on the fast path
+  struct Message {
+    uint32_t first_plain = 0;
+    uint32_t first_scaled = 0;
+    uint16_t plain_count = 0;
+    uint16_t scaled_count = 0;
+    uint8_t fast_len = 0xFF;  // frames at least this long take the fast path; 0xFF: none do
+  };
+
+  static_assert(sizeof(Head) == offsetof(Sample, t_ns) &&
+                    offsetof(Head, signal) == offsetof(Sample, signal) &&
+                    offsetof(Head, kind) == offsetof(Sample, kind),
+                "Head is stored as the first bytes of a Sample");
+  static_assert(std::endian::native == std::endian::little,
+                "the 8 data bytes are read as a little-endian word with one load (x86-64, arm64 "
+                "and armhf are little-endian)");
+
+  static Head make_head(const DecodeOp& op, const OpLayout& layout);
+  void add_message(const DecoderPlan& plan, const MessagePlan& message);
+
+  static void store(Sample* sample, const Head& head, uint64_t t_ns, uint64_t value) noexcept {
+    std::memcpy(static_cast<void*>(sample), &head, sizeof head);
+    sample->t_ns = t_ns;
+    std::memcpy(&sample->value, &value, sizeof value);
+  }
+
+  size_t decode_message(uint32_t index, const CanFrame& frame, Sample* out) const noexcept {
+    const Message& message = messages_[index];
+    if (frame.len < message.fast_len) {
+      return kNotFast;
+    }
+    uint64_t words[2];
+    std::memcpy(&words[0], frame.data, sizeof words[0]);
+    words[1] = __builtin_bswap64(words[0]);
+    const uint64_t t_ns = frame.t_ns;
+    // Locals: the stores to `out` could alias `message` as far as the compiler knows.
+    const size_t plain_count = message.plain_count;
+    const size_t scaled_count = message.scaled_count;
+    const PlainOp* plain = plain_.data() + message.first_plain;
+    const PlainOp* const plain_end = plain + plain_count;
+    const ScaledOp* scaled = scaled_.data() + message.first_scaled;
+    const ScaledOp* const scaled_end = scaled + scaled_count;
+    for (Sample* sample = out; plain != plain_end; ++plain, ++sample) {
+      store(sample, plain->head, t_ns,
+            (words[plain->head.word] >> plain->head.shift) & plain->mask);
+    }
+    for (Sample* sample = out + plain_count; scaled != scaled_end; ++scaled, ++sample) {
+      const uint64_t bits = (words[scaled->head.word] >> scaled->head.shift) & scaled->mask;
+      const uint64_t raw = (bits ^ scaled->sign) - scaled->sign;
+      const uint64_t integer = raw * scaled->int_factor + scaled->int_offset;
+      const double real = static_cast<double>(static_cast<int64_t>(raw)) * scaled->real_factor +
+                          scaled->real_offset;
+      uint64_t real_bits;
+      std::memcpy(&real_bits, &real, sizeof real_bits);
+      store(sample, scaled->head, t_ns, integer | real_bits);
+    }
+    return plain_count + scaled_count;
+  }
+
+  size_t bus_count_ = 0;
+  std::vector<uint16_t> standard_;         // [bus << 11 | id] -> index in messages_
+  std::vector<uint32_t> by_plan_message_;  // plan message index -> index in messages_
+  std::vector<Message> messages_;          // from index 2: the fast messages
+  std::vector<PlainOp> plain_;
+  std::vector<ScaledOp> scaled_;
+};
+
+}  // namespace autograph::can
