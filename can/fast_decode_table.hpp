@@ -25,6 +25,9 @@ class FastDecodeTable {
   static constexpr size_t kNotFast = static_cast<size_t>(-1);
 
   explicit FastDecodeTable(const DecoderPlan& plan);
+  // Messages point into the op arrays: a copy would point into the original's.
+  FastDecodeTable(const FastDecodeTable&) = delete;
+  FastDecodeTable& operator=(const FastDecodeTable&) = delete;
 
   // Decodes `frame` into `out` and returns the number of samples when the fast path covers
   // it: a bus of the plan, neither kRtr nor kErr, a standard identifier that is either unknown
@@ -81,11 +84,15 @@ class FastDecodeTable {
   };
   static constexpr uint16_t kUnknown = 0;  // messages_[0]: no ops, yields 0 samples
   static constexpr uint16_t kSlow = 1;     // messages_[1]: known, but never on the fast path
+  // Pointers rather than indices: they save the frame the index arithmetic (the ops' sizes are
+  // not powers of two). They point into plain_ and scaled_, which never change after the
+  // constructor.
   struct Message {
-    uint32_t first_plain = 0;
-    uint32_t first_scaled = 0;
-    uint16_t plain_count = 0;
-    uint16_t scaled_count = 0;
+    const PlainOp* plain = nullptr;
+    const PlainOp* plain_end = nullptr;
+    const ScaledOp* scaled = nullptr;
+    const ScaledOp* scaled_end = nullptr;
+    uint16_t sample_count = 0;
     uint8_t fast_len = 0xFF;  // frames at least this long take the fast path; 0xFF: none do
   };
 
@@ -97,8 +104,16 @@ class FastDecodeTable {
                 "the 8 data bytes are read as a little-endian word with one load (x86-64, arm64 "
                 "and armhf are little-endian)");
 
+  // Where a message's ops start in plain_ and scaled_, while the arrays still grow.
+  struct OpRange {
+    size_t first_plain = 0;
+    size_t plain_count = 0;
+    size_t first_scaled = 0;
+    size_t scaled_count = 0;
+  };
+
   static Head make_head(const DecodeOp& op, const OpLayout& layout);
-  void add_message(const DecoderPlan& plan, const MessagePlan& message);
+  OpRange add_message(const DecoderPlan& plan, const MessagePlan& message);
 
   static void store(Sample* sample, const Head& head, uint64_t t_ns, uint64_t value) noexcept {
     std::memcpy(static_cast<void*>(sample), &head, sizeof head);
@@ -116,17 +131,17 @@ class FastDecodeTable {
     words[1] = __builtin_bswap64(words[0]);
     const uint64_t t_ns = frame.t_ns;
     // Locals: the stores to `out` could alias `message` as far as the compiler knows.
-    const size_t plain_count = message.plain_count;
-    const size_t scaled_count = message.scaled_count;
-    const PlainOp* plain = plain_.data() + message.first_plain;
-    const PlainOp* const plain_end = plain + plain_count;
-    const ScaledOp* scaled = scaled_.data() + message.first_scaled;
-    const ScaledOp* const scaled_end = scaled + scaled_count;
-    for (Sample* sample = out; plain != plain_end; ++plain, ++sample) {
+    const size_t sample_count = message.sample_count;
+    const PlainOp* plain = message.plain;
+    const PlainOp* const plain_end = message.plain_end;
+    const ScaledOp* scaled = message.scaled;
+    const ScaledOp* const scaled_end = message.scaled_end;
+    Sample* sample = out;
+    for (; plain != plain_end; ++plain, ++sample) {
       store(sample, plain->head, t_ns,
             (words[plain->head.word] >> plain->head.shift) & plain->mask);
     }
-    for (Sample* sample = out + plain_count; scaled != scaled_end; ++scaled, ++sample) {
+    for (; scaled != scaled_end; ++scaled, ++sample) {
       const uint64_t bits = (words[scaled->head.word] >> scaled->head.shift) & scaled->mask;
       const uint64_t raw = (bits ^ scaled->sign) - scaled->sign;
       const uint64_t integer = raw * scaled->int_factor + scaled->int_offset;
@@ -136,7 +151,7 @@ class FastDecodeTable {
       std::memcpy(&real_bits, &real, sizeof real_bits);
       store(sample, scaled->head, t_ns, integer | real_bits);
     }
-    return plain_count + scaled_count;
+    return sample_count;
   }
 
   size_t bus_count_ = 0;
