@@ -13,6 +13,8 @@ FastDecodeTable::FastDecodeTable(const DecoderPlan& plan)
       messages_(2) {
   messages_[kUnknown].fast_len = 0;
   std::vector<OpRange> ranges(2);
+  add_loop_fillers(ranges[kUnknown]);
+  ranges[kSlow] = ranges[kUnknown];  // never run: no frame is 0xFF bytes long
   for (size_t m = 0; m < plan.messages.size(); ++m) {
     const MessagePlan& message = plan.messages[m];
     const bool fast = (message.flags & MessagePlan::kFast) != 0 && message.emit_count != 0 &&
@@ -85,9 +87,29 @@ FastDecodeTable::OpRange FastDecodeTable::add_message(const DecoderPlan& plan,
   }
   Message fast;
   fast.sample_count = message.op_count;
+  fast.scaled_slot = add_loop_fillers(range);
   fast.fast_len = message.needed_len;
   messages_.push_back(fast);
   return range;
+}
+
+uint16_t FastDecodeTable::add_loop_fillers(OpRange& range) {
+  const auto plain_count = static_cast<uint16_t>(range.plain_count);
+  if (range.plain_count == 0) {
+    plain_.push_back(PlainOp{Head{}, 0});
+    range.plain_count = 1;
+  }
+  if (range.scaled_count != 0) {
+    return plain_count;
+  }
+  const PlainOp& last = plain_.back();
+  ScaledOp repeat;
+  repeat.head = last.head;
+  repeat.mask = last.mask;
+  repeat.int_factor = last.mask == 0 ? 0 : 1;
+  scaled_.push_back(repeat);
+  range.scaled_count = 1;
+  return plain_count == 0 ? 0 : static_cast<uint16_t>(plain_count - 1);
 }
 
 }  // namespace autograph::can

@@ -33,17 +33,20 @@ class FastDecodeTable {
   // it: a bus of the plan, neither kRtr nor kErr, a standard identifier that is either unknown
   // (returns 0 and adds 1 to unknown_ids[frame.bus], without a branch: unknown identifiers are
   // common and come in no predictable order) or a fast message with all its signals in the
-  // frame. Returns kNotFast otherwise, having written nothing. `out` holds the plan's
-  // max_samples_per_frame.
-  size_t decode(const CanFrame& frame, Sample* out, uint64_t* unknown_ids) const noexcept {
+  // frame. Returns kNotFast otherwise, having written nothing to `out`. `out` holds the plan's
+  // max_samples_per_frame; `sink` is one scratch Sample that frames of unknown identifiers
+  // write to (its content means nothing).
+  size_t decode(const CanFrame& frame, Sample* out, Sample* sink,
+                uint64_t* unknown_ids) const noexcept {
     const bool rare = frame.bus >= bus_count_ || frame.id >= BusPlan::kStandardIds ||
                       (frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0;
     if (rare) [[unlikely]] {
       return kNotFast;
     }
     const uint32_t index = standard_[(size_t{frame.bus} << 11) | frame.id];
-    unknown_ids[frame.bus] += index == kUnknown ? 1 : 0;
-    return decode_message(index, frame, out);
+    const bool unknown = index == kUnknown;
+    unknown_ids[frame.bus] += unknown ? 1 : 0;
+    return decode_message(index, frame, unknown ? sink : out);
   }
 
   // The same for the message of plan_.messages[plan_index] (found by the caller).
@@ -87,11 +90,19 @@ class FastDecodeTable {
   // Pointers rather than indices: they save the frame the index arithmetic (the ops' sizes are
   // not powers of two). They point into plain_ and scaled_, which never change after the
   // constructor.
+  //
+  // Both loops run at least once, so that no branch tests for an empty loop: whether a
+  // message has plain or scaled ops depends on the message, which changes from frame to frame
+  // unpredictably. A message without plain ops has a null op (mask 0) writing sample 0, which
+  // its first scaled op then overwrites; one without scaled ops repeats its last plain op as a
+  // scaled op, rewriting the same sample with the same value (scaled_slot = plain count - 1).
+  // The unknown message does both, into the caller's sink.
   struct Message {
     const PlainOp* plain = nullptr;
     const PlainOp* plain_end = nullptr;
     const ScaledOp* scaled = nullptr;
     const ScaledOp* scaled_end = nullptr;
+    uint16_t scaled_slot = 0;  // the sample the first scaled op writes
     uint16_t sample_count = 0;
     uint8_t fast_len = 0xFF;  // frames at least this long take the fast path; 0xFF: none do
   };
@@ -114,6 +125,9 @@ class FastDecodeTable {
 
   static Head make_head(const DecodeOp& op, const OpLayout& layout);
   OpRange add_message(const DecoderPlan& plan, const MessagePlan& message);
+  // Adds the null or repeated ops that make both of `range`'s loops non-empty; returns the
+  // scaled loop's first sample index.
+  uint16_t add_loop_fillers(OpRange& range);
 
   static void store(Sample* sample, const Head& head, uint64_t t_ns, uint64_t value) noexcept {
     std::memcpy(static_cast<void*>(sample), &head, sizeof head);
@@ -137,11 +151,13 @@ class FastDecodeTable {
     const ScaledOp* scaled = message.scaled;
     const ScaledOp* const scaled_end = message.scaled_end;
     Sample* sample = out;
-    for (; plain != plain_end; ++plain, ++sample) {
+    do {
       store(sample, plain->head, t_ns,
             (words[plain->head.word] >> plain->head.shift) & plain->mask);
-    }
-    for (; scaled != scaled_end; ++scaled, ++sample) {
+      ++sample;
+    } while (++plain != plain_end);
+    sample = out + message.scaled_slot;
+    do {
       const uint64_t bits = (words[scaled->head.word] >> scaled->head.shift) & scaled->mask;
       const uint64_t raw = (bits ^ scaled->sign) - scaled->sign;
       const uint64_t integer = raw * scaled->int_factor + scaled->int_offset;
@@ -150,7 +166,8 @@ class FastDecodeTable {
       uint64_t real_bits;
       std::memcpy(&real_bits, &real, sizeof real_bits);
       store(sample, scaled->head, t_ns, integer | real_bits);
-    }
+      ++sample;
+    } while (++scaled != scaled_end);
     return sample_count;
   }
 
