@@ -6,6 +6,12 @@
 // shift, a mask, a sign fix and three 8-byte stores, with no branch that depends on the signal.
 // Unsigned signals without scaling (most of them) skip the arithmetic: each message runs a loop
 // over its "plain" ops, then one over its other ops.
+//
+// Measured (callgrind and the decode bench): the time goes to instructions (about 150 per Kona
+// frame) and to mispredicted loop exits, whose trip counts change from frame to frame in
+// capture order. A single loop over one op format that does both scalings, padded to blocks
+// of 4 so that most messages run one block, halved the mispredicts but cost 270 instructions
+// per frame and was slower (Kona can0 16 -> 24 ns), so the two cheap loops stay.
 #pragma once
 
 #include <bit>
