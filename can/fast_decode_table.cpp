@@ -12,6 +12,9 @@ FastDecodeTable::FastDecodeTable(const DecoderPlan& plan)
       by_plan_message_(plan.messages.size(), kSlow),
       messages_(2) {
   messages_[kUnknown].fast_len = 0;
+  std::vector<OpRange> ranges(2);
+  add_loop_fillers(ranges[kUnknown]);
+  ranges[kSlow] = ranges[kUnknown];  // never run: no frame is 0xFF bytes long
   for (size_t m = 0; m < plan.messages.size(); ++m) {
     const MessagePlan& message = plan.messages[m];
     const bool fast = (message.flags & MessagePlan::kFast) != 0 && message.emit_count != 0 &&
@@ -19,8 +22,17 @@ FastDecodeTable::FastDecodeTable(const DecoderPlan& plan)
     if (fast) {
       AG_CHECK(messages_.size() <= std::numeric_limits<uint16_t>::max(), "too many messages");
       by_plan_message_[m] = static_cast<uint32_t>(messages_.size());
-      add_message(plan, message);
+      ranges.push_back(add_message(plan, message));
     }
+  }
+  // Every op is in place now: turn the ranges into pointers (the unknown and slow messages'
+  // empty ranges included).
+  for (size_t m = 0; m < messages_.size(); ++m) {
+    Message& message = messages_[m];
+    message.plain = plain_.data() + ranges[m].first_plain;
+    message.plain_end = message.plain + ranges[m].plain_count;
+    message.scaled = scaled_.data() + ranges[m].first_scaled;
+    message.scaled_end = message.scaled + ranges[m].scaled_count;
   }
   for (size_t b = 0; b < plan.buses.size(); ++b) {
     for (size_t id = 0; id < BusPlan::kStandardIds; ++id) {
@@ -45,11 +57,9 @@ FastDecodeTable::Head FastDecodeTable::make_head(const DecodeOp& op, const OpLay
   return head;
 }
 
-void FastDecodeTable::add_message(const DecoderPlan& plan, const MessagePlan& message) {
-  Message fast;
-  fast.first_plain = static_cast<uint32_t>(plain_.size());
-  fast.first_scaled = static_cast<uint32_t>(scaled_.size());
-  fast.fast_len = message.needed_len;
+FastDecodeTable::OpRange FastDecodeTable::add_message(const DecoderPlan& plan,
+                                                      const MessagePlan& message) {
+  OpRange range{.first_plain = plain_.size(), .first_scaled = scaled_.size()};
   for (uint32_t i = message.first_op; i < message.first_op + message.op_count; ++i) {
     const DecodeOp& op = plan.ops[i];
     const OpLayout& layout = plan.layouts[i];
@@ -58,7 +68,7 @@ void FastDecodeTable::add_message(const DecoderPlan& plan, const MessagePlan& me
     if (op.kind == OpKind::kUnsignedInteger && !op.is_signed && op.factor.integer == 1 &&
         op.offset.integer == 0) {
       plain_.push_back(PlainOp{head, mask});
-      ++fast.plain_count;
+      ++range.plain_count;
       continue;
     }
     ScaledOp scaled;
@@ -73,9 +83,33 @@ void FastDecodeTable::add_message(const DecoderPlan& plan, const MessagePlan& me
       scaled.real_offset = op.offset.real;
     }
     scaled_.push_back(scaled);
-    ++fast.scaled_count;
+    ++range.scaled_count;
   }
+  Message fast;
+  fast.sample_count = message.op_count;
+  fast.scaled_slot = add_loop_fillers(range);
+  fast.fast_len = message.needed_len;
   messages_.push_back(fast);
+  return range;
+}
+
+uint16_t FastDecodeTable::add_loop_fillers(OpRange& range) {
+  const auto plain_count = static_cast<uint16_t>(range.plain_count);
+  if (range.plain_count == 0) {
+    plain_.push_back(PlainOp{Head{}, 0});
+    range.plain_count = 1;
+  }
+  if (range.scaled_count != 0) {
+    return plain_count;
+  }
+  const PlainOp& last = plain_.back();
+  ScaledOp repeat;
+  repeat.head = last.head;
+  repeat.mask = last.mask;
+  repeat.int_factor = last.mask == 0 ? 0 : 1;
+  scaled_.push_back(repeat);
+  range.scaled_count = 1;
+  return plain_count == 0 ? 0 : static_cast<uint16_t>(plain_count - 1);
 }
 
 }  // namespace autograph::can
