@@ -62,6 +62,14 @@ void Stream::add_dropped(uint64_t kernel, uint64_t queue, uint64_t spool) noexce
   body_.dropped.spool += spool;
 }
 
+void Stream::report_lost_batch() noexcept {
+  add_dropped(last_dropped_.kernel, last_dropped_.queue + last_count_, last_dropped_.spool);
+  last_count_ = 0;
+  last_dropped_.kernel = 0;
+  last_dropped_.queue = 0;
+  last_dropped_.spool = 0;
+}
+
 uint64_t Stream::deadline_ns() const noexcept {
   if (count_ == 0) {
     return std::numeric_limits<uint64_t>::max();
@@ -112,6 +120,10 @@ Result<signing::SignedBatch> Stream::close(const BatchContext& context,
     columns_[signal].samples.clear();
   }
   used_.clear();
+  last_count_ = count_;
+  last_dropped_.kernel = body_.dropped.kernel;
+  last_dropped_.queue = body_.dropped.queue;
+  last_dropped_.spool = body_.dropped.spool;
   body_.dropped.kernel = 0;
   body_.dropped.queue = 0;
   body_.dropped.spool = 0;

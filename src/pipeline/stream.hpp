@@ -61,6 +61,10 @@ class Stream {
   // Adds losses to the counters the next batch reports.
   void add_dropped(uint64_t kernel, uint64_t queue, uint64_t spool) noexcept;
 
+  // The batch closed last never reached storage (the queue was full): its samples count as
+  // dropped.queue in the next batch, and the drop counters it carried are reported again there.
+  void report_lost_batch() noexcept;
+
   bool empty() const noexcept { return count_ == 0; }
   uint64_t sample_count() const noexcept { return count_; }
   // When the open batch is due by time: its first sample's t_ns + max_interval_s; UINT64_MAX
@@ -89,6 +93,8 @@ class Stream {
   std::vector<uint32_t> used_;  // signal ids with samples in the open batch, first use order
   signing::BatchBody body_;     // reused at each close; its signals borrow the used columns
   uint64_t count_ = 0;
+  uint64_t last_count_ = 0;              // samples of the batch closed last
+  signing::DroppedCounts last_dropped_;  // its counters (kernel, queue, spool)
   uint64_t first_t_ns_ = 0;
   uint64_t min_ms_ = 0;
   uint64_t max_ms_ = 0;
