@@ -1,5 +1,7 @@
 #include "pipeline/frame_pipeline.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <limits>
 #include <utility>
@@ -115,6 +117,10 @@ void FramePipeline::close_stream(size_t index) {
   outgoing_.cursor = stream.cursor();
   if (queue_.try_push(outgoing_)) {
     ++counters_.batches;
+    if (notify_fd_ >= 0) {
+      const uint64_t one = 1;
+      (void)!::write(notify_fd_, &one, sizeof one);  // a full counter still wakes the reader
+    }
     return;
   }
   ++counters_.batches_lost;

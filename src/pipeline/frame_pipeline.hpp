@@ -64,6 +64,9 @@ class FramePipeline {
   // The earliest deadline of an open batch (Unix ns); UINT64_MAX when none is open.
   uint64_t next_deadline_ns() const noexcept;
 
+  // An eventfd to write 1 to after each queued batch (the consumer's wake-up); -1: none.
+  void set_notify_fd(int fd) noexcept { notify_fd_ = fd; }
+
   // Kernel drops reported by a source: every stream reports them in its next batch.
   void add_kernel_drops(uint64_t frames) noexcept;
 
@@ -90,6 +93,7 @@ class FramePipeline {
   std::vector<normaliser::VssSample> vss_;
   OutgoingBatch outgoing_;  // reused: its buffers move through the queue and back
   PipelineCounters counters_;
+  int notify_fd_ = -1;
 };
 
 }  // namespace autograph::pipeline
