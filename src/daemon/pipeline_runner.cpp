@@ -161,9 +161,9 @@ Result<void> run_pipeline(const RunOptions& options) {
   if (!boot) {
     return tl::unexpected(boot.error());
   }
-  pipeline::BoundedQueue<pipeline::OutgoingBatch> queue(kQueueCapacity);
+  pipeline::BoundedQueue<pipeline::OutgoingBatch> reactor_to_storage(kQueueCapacity);
   Result<std::unique_ptr<pipeline::StorageWorker>> storage = pipeline::StorageWorker::create(
-      queue, {config->spool_dir, config->state_dir, config->spool_max_bytes});
+      reactor_to_storage, {config->spool_dir, config->state_dir, config->spool_max_bytes});
   if (!storage) {
     return tl::unexpected(storage.error());
   }
