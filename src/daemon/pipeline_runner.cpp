@@ -169,7 +169,7 @@ Result<void> run_pipeline(const RunOptions& options) {
   }
   std::vector<std::string> bus_names = vehicle->bus_names;
   pipeline::FramePipeline frames(std::move(vehicle->decoder), std::move(vehicle->normaliser), *key,
-                                 *boot, queue);
+                                 *boot, reactor_to_storage);
   frames.set_notify_fd((*storage)->notify_fd());
   if (Result<void> applied = apply_policy_in_force(*state, device, frames, **storage); !applied) {
     return applied;
