@@ -134,6 +134,36 @@ void log_status(const pipeline::FramePipeline& frames, const pipeline::StorageWo
       storage.stored(), storage.spool_drops());
 }
 
+// Runs the storage thread and, on this thread, the reactor until it stops; then stops storage.
+Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source,
+                         const policy::StateDirectory& state, const signing::Address& device,
+                         pipeline::FramePipeline& frames, pipeline::StorageWorker& storage) {
+  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
+  sources.push_back(std::move(source));
+  pipeline::ReactorOptions reactor_options;
+  reactor_options.stop_when_sources_end = true;
+  reactor_options.on_reload = [&] {
+    if (Result<void> applied = apply_policy_in_force(state, device, frames, storage); !applied) {
+      pipeline::pipeline_logger()->error("policy reload refused, the old one stays: {}",
+                                         applied.error().message());
+    }
+  };
+  reactor_options.on_status = [&] { log_status(frames, storage); };
+  Result<pipeline::Reactor> reactor =
+      pipeline::Reactor::create(frames, std::move(sources), std::move(reactor_options));
+  if (!reactor) {
+    return tl::unexpected(reactor.error());
+  }
+  storage.start();
+  Result<void> ran = reactor->run();
+  Result<void> stored = storage.stop();
+  log_status(frames, storage);
+  if (!ran) {
+    return ran;
+  }
+  return stored;
+}
+
 }  // namespace
 
 Result<void> run_pipeline(const RunOptions& options) {
@@ -178,33 +208,10 @@ Result<void> run_pipeline(const RunOptions& options) {
   if (!source) {
     return tl::unexpected(source.error());
   }
-  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
-  sources.push_back(std::move(*source));
-  pipeline::ReactorOptions reactor_options;
-  reactor_options.stop_when_sources_end = true;
-  reactor_options.on_reload = [&] {
-    if (Result<void> applied = apply_policy_in_force(*state, device, frames, **storage); !applied) {
-      pipeline::pipeline_logger()->error("policy reload refused, the old one stays: {}",
-                                         applied.error().message());
-    }
-  };
-  reactor_options.on_status = [&] { log_status(frames, **storage); };
-  Result<pipeline::Reactor> reactor =
-      pipeline::Reactor::create(frames, std::move(sources), std::move(reactor_options));
-  if (!reactor) {
-    return tl::unexpected(reactor.error());
-  }
-  (*storage)->start();
   pipeline::pipeline_logger()->info("device {} boot {}: replaying {} over {}",
                                     device.to_checksum_hex(), *boot, options.replay.string(),
                                     fmt::join(bus_names, ","));
-  Result<void> ran = reactor->run();
-  Result<void> stored = (*storage)->stop();
-  log_status(frames, **storage);
-  if (!ran) {
-    return ran;
-  }
-  return stored;
+  return run_threads(std::move(*source), *state, device, frames, **storage);
 }
 
 }  // namespace autograph::daemon
