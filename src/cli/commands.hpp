@@ -23,4 +23,7 @@ void add_verify_command(CLI::App& app, int& exit_code);
 // [--choices]`: decodes a candump log (decode_command.cpp).
 void add_decode_command(CLI::App& app, int& exit_code);
 
+// replay_command.cpp
+void add_replay_command(CLI::App& app, int& exit_code);
+
 }  // namespace autograph::cli

@@ -1,0 +1,32 @@
+// The one wiring file: builds the daemon from its configuration and runs it until SIGTERM or
+// SIGINT (or, for a replay, the end of the capture). `autograph replay` runs it with a capture
+// as the frame source; the SocketCAN source plugs in at the same place.
+//
+// Order: configuration, device key, state directory and the policy in force (verified again),
+// vehicle profile (DBCs per interface, VSS mapping) -> decoder and normaliser, a boot id, the
+// storage worker ("ag-publisher": spool per stream, cursors), the frame pipeline with each
+// stream's persisted cursor, the reactor ("ag-reactor": this thread). SIGHUP re-reads the policy
+// in force from the state directory and applies it at a batch boundary.
+//
+// Thread: call from main before any other thread exists (it blocks the signals it handles).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "autograph/result.hpp"
+
+namespace autograph::daemon {
+
+struct RunOptions {
+  std::filesystem::path config;  // the device configuration (config/device_config.hpp)
+  std::filesystem::path replay;  // a candump log to replay instead of live buses
+  double speed = 1.0;            // replay speed, 0 = max (CaptureReplayer)
+};
+
+// Runs the daemon. Returns ok after a clean stop (every open batch closed, signed and spooled),
+// or the first error that kept it from starting or from storing batches, naming the file,
+// field or call.
+[[nodiscard]] Result<void> run_pipeline(const RunOptions& options);
+
+}  // namespace autograph::daemon

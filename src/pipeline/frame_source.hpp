@@ -1,0 +1,55 @@
+// FrameSource: where the reactor gets CAN frames (a capture replay now, SocketCAN next).
+//
+// A source offers one file descriptor for epoll (readable when frames may be read) and reads
+// frames in batches, so the reactor pays one virtual call per batch, not per frame. Frame times
+// are nanoseconds since the Unix epoch; CanFrame::bus indexes the source's interfaces().
+//
+// Thread: a source is owned and used by the reactor thread only.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "autograph/can/bus_table.hpp"
+#include "autograph/can/can_frame.hpp"
+#include "autograph/result.hpp"
+
+namespace autograph::pipeline {
+
+// Counts since the source was opened. Losses are never silent: kernel_drops and bad_input go
+// into the next batches' drop counters and the status event.
+struct FrameSourceCounters {
+  uint64_t frames = 0;        // frames handed out by read_batch()
+  uint64_t kernel_drops = 0;  // frames the kernel dropped (SO_RXQ_OVFL); 0 for a replay
+  uint64_t bad_input = 0;     // malformed lines or frames skipped
+  // frames handed out per bus index (see interfaces())
+  std::array<uint64_t, can::BusTable::kMaxBuses> frames_per_bus{};
+};
+
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+
+  // The descriptor to watch for EPOLLIN; valid for the life of the source.
+  virtual int fd() const noexcept = 0;
+
+  // Reads up to frames.size() frames that are ready now into `frames` and returns how many
+  // (0 when none is ready: wait for fd() again). Never blocks. Errors: kUnavailable when the
+  // underlying device or file failed (the source is unusable afterwards), naming it.
+  [[nodiscard]] virtual Result<size_t> read_batch(std::span<can::CanFrame> frames) = 0;
+
+  // True once the source will never yield another frame (the end of a capture).
+  virtual bool finished() const noexcept = 0;
+
+  virtual const FrameSourceCounters& counters() const noexcept = 0;
+  // Interface names by bus index.
+  virtual const std::vector<std::string>& interfaces() const noexcept = 0;
+  // A name for logs and errors ("capture.log", "can0").
+  virtual const std::string& name() const noexcept = 0;
+};
+
+}  // namespace autograph::pipeline

@@ -1,0 +1,132 @@
+#include "pipeline/storage_worker.hpp"
+
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "pipeline/pipeline_logger.hpp"
+#include "pipeline/stream_cursor_file.hpp"
+
+namespace autograph::pipeline {
+
+Result<std::unique_ptr<StorageWorker>> StorageWorker::create(BoundedQueue<OutgoingBatch>& queue,
+                                                             StorageOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.state_dir / "streams", ec);
+  if (ec) {
+    return fail(ErrorCode::kUnavailable, "{}: cannot create: {}",
+                (options.state_dir / "streams").string(), ec.message());
+  }
+  const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) {
+    return fail(ErrorCode::kUnavailable, "eventfd: {}", std::strerror(errno));
+  }
+  return std::unique_ptr<StorageWorker>(new StorageWorker(queue, std::move(options), fd));
+}
+
+StorageWorker::StorageWorker(BoundedQueue<OutgoingBatch>& queue, StorageOptions options,
+                             int event_fd)
+    : queue_(queue), options_(std::move(options)), event_fd_(event_fd) {}
+
+StorageWorker::~StorageWorker() {
+  if (thread_.joinable()) {
+    (void)stop();
+  }
+  ::close(event_fd_);
+}
+
+std::filesystem::path StorageWorker::cursor_path(const std::string& name) const {
+  return options_.state_dir / "streams" / (name + ".cursor");
+}
+
+Result<spool::Spool*> StorageWorker::spool_for(const std::string& stream) {
+  auto found = spools_.find(stream);
+  if (found != spools_.end()) {
+    return &found->second;
+  }
+  spool::SpoolOptions options;
+  options.dir = options_.spool_dir / stream;
+  options.max_bytes = options_.spool_max_bytes;
+  options.segment_bytes = std::min<uint64_t>(options.segment_bytes, options.max_bytes / 4);
+  options.fsync = options_.fsync;
+  Result<spool::Spool> opened = spool::Spool::open(options);
+  if (!opened) {
+    return tl::unexpected(opened.error());
+  }
+  return &spools_.emplace(stream, std::move(*opened)).first->second;
+}
+
+Result<void> StorageWorker::store(const OutgoingBatch& batch) {
+  Result<spool::Spool*> spool = spool_for(batch.stream);
+  if (!spool) {
+    return tl::unexpected(spool.error());
+  }
+  const std::string& text = batch.batch.envelope;
+  Result<uint64_t> id = (*spool)->append(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  if (!id) {
+    return tl::unexpected(id.error().with_context(fmt::format("stream {}", batch.stream)));
+  }
+  spool_drops_.fetch_add((*spool)->take_evicted(), std::memory_order_relaxed);
+  // After the append: the cursor never runs ahead of what is on flash.
+  if (Result<void> saved = StreamCursorFile(cursor_path(batch.stream)).save(batch.cursor); !saved) {
+    return saved;
+  }
+  stored_.fetch_add(1, std::memory_order_relaxed);
+  return {};
+}
+
+Result<void> StorageWorker::drain() {
+  OutgoingBatch batch;
+  while (queue_.try_pop(batch)) {
+    if (Result<void> stored = store(batch); !stored) {
+      pipeline_logger()->error("batch seq {} of stream {} not stored: {}", batch.batch.seq,
+                               batch.stream, stored.error().message());
+      if (!first_error_) {
+        first_error_ = stored.error();
+      }
+    }
+  }
+  if (first_error_) {
+    return tl::unexpected(*first_error_);
+  }
+  return {};
+}
+
+void StorageWorker::loop() {
+  ::pthread_setname_np(::pthread_self(), "ag-publisher");
+  while (!stopping_.load(std::memory_order_acquire)) {
+    pollfd pfd{event_fd_, POLLIN, 0};
+    (void)::poll(&pfd, 1, static_cast<int>(kPollInterval.count()));
+    uint64_t count = 0;
+    (void)!::read(event_fd_, &count, sizeof count);  // clears readiness only
+    (void)drain();                                   // errors are logged and kept for stop()
+  }
+}
+
+void StorageWorker::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Result<void> StorageWorker::stop() {
+  stopping_.store(true, std::memory_order_release);
+  const uint64_t one = 1;
+  (void)!::write(event_fd_, &one, sizeof one);
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+  Result<void> drained = drain();
+  for (auto& [name, spool] : spools_) {
+    if (Result<void> flushed = spool.flush(); !flushed && drained) {
+      drained = tl::unexpected(flushed.error());
+    }
+  }
+  return drained;
+}
+
+}  // namespace autograph::pipeline

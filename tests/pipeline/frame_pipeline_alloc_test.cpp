@@ -1,0 +1,78 @@
+// Proves the per-frame path allocates nothing in steady state: global operator new/delete are
+// replaced with counting versions (this binary only). After a warm-up pass has grown the
+// streams' column buffers, a second pass over the same real frames, with no batch closing
+// during it, must not allocate at all.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include "kona_pipeline.hpp"
+#include "pipeline/frame_pipeline.hpp"
+#include "pipeline_test_support.hpp"
+
+namespace {
+std::atomic<size_t> g_allocations{0};
+
+// Out of line, as in decoder_alloc_test.cpp (-Wmismatched-new-delete).
+[[gnu::noinline]] void release(void* p) noexcept { std::free(p); }
+}  // namespace
+
+void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) {
+    return p;
+  }
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+void operator delete(void* p) noexcept { release(p); }
+void operator delete[](void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
+
+namespace autograph::pipeline {
+namespace {
+
+TEST(FramePipelineAlloc, SteadyStateFramesAllocateNothing) {
+  const signing::SecretKey key = testing::test_key();
+  testing::KonaVehicle kona = testing::load_kona();
+  BoundedQueue<OutgoingBatch> queue(16);
+  FramePipeline pipeline(std::move(kona.decoder), std::move(kona.normaliser), key, "boot1", queue);
+  // Batches far longer than the capture: nothing closes inside a pass.
+  policy::Policy p;
+  p.grantees.push_back(
+      testing::grantee("insurer", {testing::every("Vehicle.Speed", 1000)}, 3600, 1'000'000));
+  p.grantees.push_back(
+      testing::grantee("fleet", {testing::every("Vehicle.*", 10)}, 3600, 1'000'000));
+  testing::apply(pipeline, p);
+
+  std::unique_ptr<CaptureReplayer> replayer = testing::kona_replayer(CaptureReplayer::kMaxSpeed);
+  std::vector<can::CanFrame> frames;
+  std::vector<can::CanFrame> batch(256);
+  while (!replayer->finished()) {
+    const size_t n = replayer->read_batch(batch).value();
+    frames.insert(frames.end(), batch.begin(), batch.begin() + static_cast<ptrdiff_t>(n));
+  }
+  ASSERT_GT(frames.size(), 30000u);
+
+  const size_t warm_up_start = g_allocations.load();
+  pipeline.process(frames);  // warm-up: the columns grow to the size of one pass
+  EXPECT_GT(g_allocations.load(), warm_up_start) << "the counter sees the columns grow";
+  pipeline.close_all();
+  OutgoingBatch out;
+  while (queue.try_pop(out)) {
+  }
+  const uint64_t samples_before = pipeline.counters().vss_samples;
+  const size_t before = g_allocations.load();
+  pipeline.process(frames);
+  const size_t after = g_allocations.load();
+  EXPECT_GT(pipeline.counters().vss_samples - samples_before, 1000u);
+  EXPECT_EQ(pipeline.counters().batches, 2u) << "only the warm-up's close_all() closed batches";
+  EXPECT_EQ(after - before, 0u) << "allocations while processing " << frames.size() << " frames";
+}
+
+}  // namespace
+}  // namespace autograph::pipeline
