@@ -4,7 +4,9 @@
 // Counters (seconds, printed with SI prefixes: "1.2n" is 1.2 ns):
 //   per_sample   normalise/<vehicle>: time per decoded sample (every sample of the capture,
 //                mapped or not, decoded beforehand)
-//   per_frame    decode_normalise/<vehicle>: decode + normalise per input frame
+//   per_frame    decode_normalise/<vehicle>: decode + normalise per input frame;
+//                decode_normalise_narrowed/<vehicle>: the same with the decoder narrowed to the
+//                DBC signals the mapping uses
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -48,7 +50,9 @@ struct Loaded {
   std::exit(1);
 }
 
-Loaded load(const Profile& profile) {
+// `narrowed`: the decoder selects only the DBC signals the mapping uses (what a policy that grants
+// every mapped VSS signal does), instead of every signal of the DBCs.
+Loaded load(const Profile& profile, bool narrowed = false) {
   std::vector<Database> buses;
   std::vector<std::string> names;
   for (const auto& files : profile.dbcs) {
@@ -63,7 +67,18 @@ Loaded load(const Profile& profile) {
     names.push_back("can" + std::to_string(names.size()));
   }
   auto mapping = VssMapping::load(profile.mapping, buses, names);
-  auto decoder = Decoder::compile(buses);
+  if (!mapping) {
+    die(mapping.error().message());
+  }
+  autograph::can::SignalSelection selection;
+  if (narrowed) {
+    std::vector<uint32_t> all(mapping->vss_paths().size());
+    for (uint32_t i = 0; i < all.size(); ++i) {
+      all[i] = i;
+    }
+    selection.keys = mapping->needed_signals(all);
+  }
+  auto decoder = Decoder::compile(buses, selection);
   auto reader = autograph::can::CandumpReader::open(profile.capture.string(),
                                                     autograph::can::BusTable(names));
   if (!mapping || !decoder || !reader) {
@@ -99,8 +114,8 @@ void normalise_samples(benchmark::State& state, const Profile& profile) {
   state.counters["vss_samples"] = static_cast<double>(produced);
 }
 
-void decode_normalise(benchmark::State& state, const Profile& profile) {
-  Loaded loaded = load(profile);
+void decode_normalise(benchmark::State& state, const Profile& profile, bool narrowed) {
+  Loaded loaded = load(profile, narrowed);
   std::vector<Sample> samples(loaded.decoder.max_samples_per_frame());
   std::vector<VssSample> out(samples.size());
   for (auto _ : state) {
@@ -146,7 +161,10 @@ void register_all() {
         [profile](benchmark::State& state) { normalise_samples(state, profile); });
     benchmark::RegisterBenchmark(
         ("decode_normalise/" + profile.name).c_str(),
-        [profile](benchmark::State& state) { decode_normalise(state, profile); });
+        [profile](benchmark::State& state) { decode_normalise(state, profile, false); });
+    benchmark::RegisterBenchmark(
+        ("decode_normalise_narrowed/" + profile.name).c_str(),
+        [profile](benchmark::State& state) { decode_normalise(state, profile, true); });
   }
 }
 
