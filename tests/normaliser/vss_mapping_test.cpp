@@ -196,5 +196,18 @@ TEST(VssMapping, LoadNamesTheFileItCannotRead) {
       << bad.error().message();
 }
 
+TEST(VssMapping, LoadRefusesFilesOverOneMebibyte) {
+  const std::vector<can::Database> buses = test_databases();
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("vss_mapping_big_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << std::string((size_t{1} << 20) + 1, ' ');
+  auto big = VssMapping::load(path, buses, test_bus_names());
+  std::filesystem::remove(path);
+  ASSERT_FALSE(big.has_value());
+  EXPECT_EQ(big.error().code(), ErrorCode::kMalformed);
+  EXPECT_NE(big.error().message().find("larger than 1048576 bytes"), std::string::npos)
+      << big.error().message();
+}
+
 }  // namespace
 }  // namespace autograph::normaliser
