@@ -178,6 +178,13 @@ TEST(VssMapping, ReportsInvalidJsonWithItsOffset) {
   expect_error(R"({"vss_version": "6.0", "signals": [)", {"m.json", "invalid JSON at byte"});
 }
 
+TEST(VssMapping, ReportsNumbersBeyondBinary64AsInvalidJson) {
+  // Found by vss_mapping_fuzz: the JSON library reports these as out_of_range, not parse_error.
+  expect_error(mapping_with(R"({"bus": "can0", "message": "SPEED", "signal": "SPEED",
+    "vss": "Vehicle.Speed", "unit": "km/h", "scale": 1E400})"),
+               {"m.json", "invalid JSON", "number overflow"});
+}
+
 TEST(VssMapping, LoadNamesTheFileItCannotRead) {
   const std::vector<can::Database> buses = test_databases();
   auto missing = VssMapping::load("/nonexistent/mapping.json", buses, test_bus_names());
