@@ -134,8 +134,9 @@ void register_all() {
           ("decode/" + capture.name + "/can" + std::to_string(bus)).c_str(),
           [capture, bus](benchmark::State& state) { decode_capture(state, capture, bus); });
     }
-    benchmark::RegisterBenchmark(("read_bytes/" + capture.name + "/can0").c_str(),
-                                 [capture](benchmark::State& state) { read_bytes(state, capture, 0); });
+    benchmark::RegisterBenchmark(
+        ("read_bytes/" + capture.name + "/can0").c_str(),
+        [capture](benchmark::State& state) { read_bytes(state, capture, 0); });
   }
 }
 

@@ -12,6 +12,8 @@ inline constexpr int kExitFailure = 1;  // the command ran and found a problem (
 inline constexpr int kExitUsage = 2;    // wrong arguments
 
 // One function per command family: `void add_<name>_command(CLI::App& app, int& exit_code);`
+void add_policy_command(CLI::App& app, int& exit_code);  // policy_command.cpp
+void add_pair_command(CLI::App& app, int& exit_code);    // pair_command.cpp
 
 // keygen, address, sign-message: the device key (key_commands.cpp).
 void add_key_commands(CLI::App& app, int& exit_code);

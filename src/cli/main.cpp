@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   autograph::cli::add_key_commands(app, exit_code);
   autograph::cli::add_verify_command(app, exit_code);
   autograph::cli::add_decode_command(app, exit_code);
+  autograph::cli::add_policy_command(app, exit_code);
+  autograph::cli::add_pair_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -16,6 +16,7 @@
 namespace autograph::spool {
 namespace {
 
+using testing_util::kKiB;
 using testing_util::options_in;
 using testing_util::payload_for;
 using testing_util::read_file;
@@ -143,7 +144,7 @@ TEST(SpoolErrors, LeavesAnAckLogOfAnotherFormatVersionAlone) {
 // fails with EFBIG, a real I/O error from the kernel. Exits 0 when the spool behaved.
 [[noreturn]] void append_past_the_file_size_limit(const SpoolOptions& options) {
   std::signal(SIGXFSZ, SIG_IGN);  // get EFBIG instead of being killed
-  const rlimit limit{12 * 1024, 12 * 1024};
+  const rlimit limit{12 * kKiB, 12 * kKiB};
   if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) {
     std::_Exit(10);
   }
@@ -171,7 +172,7 @@ TEST(SpoolErrors, LeavesAnAckLogOfAnotherFormatVersionAlone) {
 TEST(SpoolErrorsDeathTest, AWriteErrorNamesTheFileAndStoresNothing) {
   ScratchDir dir;
   SpoolOptions options = options_in(dir.path());
-  options.segment_bytes = 64 * 1024;
+  options.segment_bytes = 64 * kKiB;
   // 24 + 12 * 1016 = 12216 bytes fit under 12 KiB (12288); the 13th record crosses it: 72 of
   // its bytes are written, the rest fails.
   EXPECT_EXIT(append_past_the_file_size_limit(options), testing::ExitedWithCode(0),

@@ -275,10 +275,10 @@ TEST(SpoolRecovery, KillNineWhileAppendingLosesNoDurableRecord) {
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-      close(fds[0]);
+      static_cast<void>(close(fds[0]));
       append_until_killed(options, round, fds[1]);
     }
-    close(fds[1]);
+    static_cast<void>(close(fds[1]));
     // Kill after a number of reports that varies by round, or after 30 s on a very slow disk.
     const size_t kill_after = 150 + 97 * static_cast<size_t>(round);
     size_t reports = 0;
@@ -302,7 +302,7 @@ TEST(SpoolRecovery, KillNineWhileAppendingLosesNoDurableRecord) {
       ++reports;
       ((report >> 63) != 0 ? acked : appended).insert(report & ~(1ull << 63));
     }
-    close(fds[0]);
+    static_cast<void>(close(fds[0]));
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;

@@ -18,6 +18,8 @@
 
 namespace autograph::spool::testing_util {
 
+inline constexpr uint64_t kKiB = 1024;
+
 // A fresh directory under the test temp dir, removed with its contents on destruction.
 class ScratchDir {
  public:

@@ -1,0 +1,144 @@
+#include "config/device_config.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "json/json_object_reader.hpp"
+#include "json/strict_json_parser.hpp"
+
+namespace autograph::config {
+namespace {
+
+namespace sj = autograph::json;
+using Json = nlohmann::json;
+using sj::JsonObjectReader;
+using sj::throw_schema_error;
+
+std::filesystem::path read_path(const Json& value, const std::string& path,
+                                const std::filesystem::path& base_dir) {
+  const std::string text = sj::expect_string(value, path);
+  if (text.empty() || text.find('\0') != std::string::npos) {
+    throw_schema_error(path, "expected a file path");
+  }
+  const std::filesystem::path file(text);
+  return file.is_absolute() ? file : base_dir / file;
+}
+
+CanInterface read_interface(const Json& value, const std::string& path) {
+  const JsonObjectReader object(value, path, {"interface", "bitrate", "restart_ms"});
+  CanInterface can;
+  can.name = object.string("interface");
+  const bool name_ok = !can.name.empty() && can.name.size() <= 15 &&
+                       std::all_of(can.name.begin(), can.name.end(), [](char c) {
+                         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+                       });
+  if (!name_ok) {
+    throw_schema_error(object.path_of("interface"),
+                       "expected a network interface name, 1..15 of A-Z a-z 0-9 _ - .");
+  }
+  can.bitrate = static_cast<uint32_t>(object.integer("bitrate", 10'000, 1'000'000));
+  if (const auto restart = object.optional_integer("restart_ms", 0, 60'000)) {
+    can.restart_ms = static_cast<uint32_t>(*restart);
+  }
+  return can;
+}
+
+VehicleProfile read_vehicle(const Json& value, const std::vector<CanInterface>& can,
+                            const std::filesystem::path& base_dir) {
+  const JsonObjectReader object(value, "vehicle", {"dbc", "vss_mapping"});
+  VehicleProfile vehicle;
+  const Json& dbc = object.required("dbc");
+  if (!dbc.is_object() || dbc.empty()) {
+    throw_schema_error("vehicle.dbc", "expected an object of interface name -> [DBC files]");
+  }
+  for (const auto& item : dbc.items()) {
+    const std::string& bus = item.key();
+    const Json& files = item.value();
+    const std::string path = sj::join_path("vehicle.dbc", bus);
+    const bool known =
+        std::any_of(can.begin(), can.end(), [&](const CanInterface& c) { return c.name == bus; });
+    if (!known) {
+      throw_schema_error(path, "not one of the interfaces in can[]");
+    }
+    const Json& list = sj::expect_array(files, path, 1, 16);
+    for (size_t i = 0; i < list.size(); ++i) {
+      vehicle.dbc[bus].push_back(read_path(list[i], sj::index_path(path, i), base_dir));
+    }
+  }
+  vehicle.vss_mapping = read_path(object.required("vss_mapping"), "vehicle.vss_mapping", base_dir);
+  return vehicle;
+}
+
+DeviceConfig read_config(const Json& document, const std::filesystem::path& base_dir) {
+  const JsonObjectReader object(document, "", {"can", "vehicle", "key", "state_dir", "spool"});
+  DeviceConfig config;
+  const Json& can = object.array("can", 1, 8);
+  std::set<std::string> names;
+  for (size_t i = 0; i < can.size(); ++i) {
+    const std::string path = sj::index_path("can", i);
+    CanInterface interface = read_interface(can[i], path);
+    if (!names.insert(interface.name).second) {
+      throw_schema_error(sj::join_path(path, "interface"),
+                         fmt::format("\"{}\" is configured twice", interface.name));
+    }
+    config.can.push_back(std::move(interface));
+  }
+  config.vehicle = read_vehicle(object.required("vehicle"), config.can, base_dir);
+  config.state_dir = object.has("state_dir")
+                         ? read_path(object.required("state_dir"), "state_dir", base_dir)
+                         : std::filesystem::path(kDefaultStateDir);
+  config.key = object.has("key") ? read_path(object.required("key"), "key", base_dir)
+                                 : config.state_dir / "device.key";
+  config.spool_dir = config.state_dir / "spool";
+  if (const Json* spool = object.optional("spool")) {
+    const JsonObjectReader reader(*spool, "spool", {"dir", "max_bytes"});
+    if (const Json* dir = reader.optional("dir")) {
+      config.spool_dir = read_path(*dir, "spool.dir", base_dir);
+    }
+    config.spool_max_bytes = static_cast<uint64_t>(
+        reader.optional_integer("max_bytes", int64_t{1} << 20, int64_t{1} << 40)
+            .value_or(int64_t{64} << 20));
+  }
+  return config;
+}
+
+}  // namespace
+
+Result<DeviceConfig> parse_device_config(std::string_view text, std::string_view source,
+                                         const std::filesystem::path& base_dir) {
+  auto document = sj::parse_strict_json(text, source,
+                                        sj::StrictJsonLimits{.max_bytes = 1 << 20, .max_depth = 8});
+  if (!document) {
+    return tl::unexpected(document.error());
+  }
+  try {
+    return read_config(*document, base_dir);
+  } catch (const sj::SchemaError& error) {
+    return fail(ErrorCode::kMalformed, "{}: {}", source, error.what());
+  } catch (const nlohmann::json::exception& error) {
+    return fail(ErrorCode::kMalformed, "{}: {}", source, error.what());
+  }
+}
+
+Result<DeviceConfig> load_device_config(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return fail(ErrorCode::kUnavailable, "{}: cannot open: {}", path.string(),
+                std::generic_category().message(errno));
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (file.bad()) {
+    return fail(ErrorCode::kUnavailable, "{}: read failed", path.string());
+  }
+  return parse_device_config(text.str(), path.string(), path.parent_path());
+}
+
+}  // namespace autograph::config

@@ -1,0 +1,77 @@
+// DeviceConfig: the local configuration written by whoever installs the device.
+//
+// It says which CAN interfaces to open and how, which vehicle profile decodes them (DBC files per
+// bus and the DBC-to-VSS mapping), and where the device key, the state directory and the spool
+// live. The owner's address is not here: pairing (`autograph pair`) records it in the state
+// directory, and what is shared is the owner's signed policy. Unknown keys are errors, named by
+// their JSON path, like everywhere a person writes JSON for autograph.
+//
+// Example (/etc/autograph/config.json; relative paths are relative to this file's directory):
+//
+//   {
+//     "can": [
+//       {"interface": "can0", "bitrate": 500000, "restart_ms": 100},
+//       {"interface": "can1", "bitrate": 500000}
+//     ],
+//     "vehicle": {
+//       "dbc": {"can0": ["toyota_rav4/vehicle.dbc"], "can1": ["toyota_rav4/radar.dbc"]},
+//       "vss_mapping": "toyota_rav4/vss.json"
+//     },
+//     "key": "/var/lib/autograph/device.key",
+//     "state_dir": "/var/lib/autograph",
+//     "spool": {"dir": "/var/lib/autograph/spool", "max_bytes": 67108864}
+//   }
+//
+// Defaults: key = <state_dir>/device.key, state_dir = /var/lib/autograph,
+// spool.dir = <state_dir>/spool, spool.max_bytes = 64 MiB.
+//
+// Thread: plain data and pure functions; any thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "autograph/result.hpp"
+
+namespace autograph::config {
+
+inline constexpr std::string_view kDefaultStateDir = "/var/lib/autograph";
+
+struct CanInterface {
+  std::string name;                    // network interface, 1..15 of A-Z a-z 0-9 _ - .
+  uint32_t bitrate = 0;                // bit/s, 10,000..1,000,000
+  std::optional<uint32_t> restart_ms;  // automatic restart after bus-off, 0..60,000 ms
+};
+
+struct VehicleProfile {
+  // DBC files per interface name; every name is one of the configured interfaces.
+  std::map<std::string, std::vector<std::filesystem::path>> dbc;
+  std::filesystem::path vss_mapping;  // DBC signal -> VSS path and unit
+};
+
+struct DeviceConfig {
+  std::vector<CanInterface> can;  // 1..8, unique names
+  VehicleProfile vehicle;
+  std::filesystem::path key;
+  std::filesystem::path state_dir;
+  std::filesystem::path spool_dir;
+  uint64_t spool_max_bytes = 64ull << 20;  // 1 MiB .. 1 TiB
+};
+
+// Parses and validates `text`; relative paths are resolved against `base_dir`. `source` names
+// the document in errors. Returns kMalformed "<source>: <json path>: <problem>" or
+// "<source>:<line>:<column>: <syntax problem>". Never throws.
+[[nodiscard]] Result<DeviceConfig> parse_device_config(std::string_view text,
+                                                       std::string_view source,
+                                                       const std::filesystem::path& base_dir);
+
+// Reads and parses the file at `path` (relative paths in it are relative to its directory).
+// kUnavailable when it cannot be read, else as parse_device_config().
+[[nodiscard]] Result<DeviceConfig> load_device_config(const std::filesystem::path& path);
+
+}  // namespace autograph::config
