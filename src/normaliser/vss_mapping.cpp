@@ -355,8 +355,16 @@ Result<VssMapping> VssMapping::parse(std::string_view json_text, std::string_vie
   } catch (const json::parse_error& e) {
     return fail(ErrorCode::kMalformed, "{}: invalid JSON at byte {}: {}", source_name, e.byte,
                 e.what());
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number beyond binary64 ("1E400") is an out_of_range.
+    return fail(ErrorCode::kMalformed, "{}: invalid JSON: {}", source_name, e.what());
   }
-  return VssMappingBuilder(source_name, buses, bus_names).build(document);
+  try {
+    return VssMappingBuilder(source_name, buses, bus_names).build(document);
+  } catch (const json::exception& e) {
+    // The builder checks every type before reading; this is a guard, not a path.
+    return fail(ErrorCode::kInternal, "{}: {}", source_name, e.what());
+  }
 }
 
 Result<VssMapping> VssMapping::load(const std::filesystem::path& path,

@@ -68,8 +68,8 @@ class VssMapping {
                                                 std::span<const can::Database> buses,
                                                 std::span<const std::string> bus_names);
 
-  // Reads `path` (at most 1 MiB) and parses it with the path as source name. Returns
-  // kFailedPrecondition when it cannot be read, else as parse().
+  // Reads `path` and parses it with the path as source name. Returns kFailedPrecondition when it
+  // cannot be opened or read, kMalformed when it is larger than 1 MiB, else as parse().
   [[nodiscard]] static Result<VssMapping> load(const std::filesystem::path& path,
                                                std::span<const can::Database> buses,
                                                std::span<const std::string> bus_names);
