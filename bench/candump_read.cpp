@@ -17,7 +17,7 @@ using autograph::can::BusTable;
 using autograph::can::CandumpReader;
 using autograph::can::CanFrame;
 
-const std::string kCapturePath = AUTOGRAPH_BENCH_DATA_DIR "/toyota-rav4-comma2k19/capture.log";
+const std::string kCapturePath = AUTOGRAPH_TEST_DATA_DIR "/toyota-rav4-comma2k19/capture.log";
 
 // The capture's text; empty when the file is missing (tests/data is unpacked by the tests build).
 const std::string& capture_text() {
