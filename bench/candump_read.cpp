@@ -1,6 +1,6 @@
 // Reading candump logs: ns per line for the RAV4 capture (78,304 lines) held in memory, through
 // the whole reader and through the bare line parser, plus formatting and reading from the file.
-// Build with the release preset:  build/release/bench/candump_read_bench
+// Build with the release preset:  build/release/bench/candump_read
 #include <benchmark/benchmark.h>
 
 #include <fstream>
