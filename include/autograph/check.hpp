@@ -8,8 +8,8 @@
 #include <cstdlib>
 
 namespace autograph::detail {
-[[noreturn]] inline void check_failed(const char* condition, const char* message,
-                                      const char* file, int line) noexcept {
+[[noreturn]] inline void check_failed(const char* condition, const char* message, const char* file,
+                                      int line) noexcept {
   std::fprintf(stderr, "%s:%d: check failed: %s: %s\n", file, line, condition, message);
   std::abort();
 }

@@ -75,6 +75,7 @@ template <>
 struct fmt::formatter<autograph::Error> : fmt::formatter<std::string_view> {
   template <typename FormatContext>
   auto format(const autograph::Error& error, FormatContext& ctx) const {
-    return fmt::format_to(ctx.out(), "{} ({})", error.message(), autograph::to_string(error.code()));
+    return fmt::format_to(ctx.out(), "{} ({})", error.message(),
+                          autograph::to_string(error.code()));
   }
 };

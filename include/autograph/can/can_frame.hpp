@@ -26,12 +26,12 @@ struct CanFrame {
   static constexpr uint8_t kMaxClassicLen = 8;
   static constexpr uint8_t kMaxFdLen = 64;
 
-  uint32_t id = 0;     // identifier, with kEffFlag for extended frames
-  uint8_t len = 0;     // payload length in bytes: 0..8 classic, 0..64 FD
-  uint8_t flags = 0;   // kFd | kBrs | kEsi | kRtr | kErr
-  uint16_t bus = 0;    // index of the interface the frame came from (see the source's table)
+  uint32_t id = 0;       // identifier, with kEffFlag for extended frames
+  uint8_t len = 0;       // payload length in bytes: 0..8 classic, 0..64 FD
+  uint8_t flags = 0;     // kFd | kBrs | kEsi | kRtr | kErr
+  uint16_t bus = 0;      // index of the interface the frame came from (see the source's table)
   uint8_t len8_dlc = 0;  // classic frames with len 8 only: the raw DLC 9..15 when it was sent so
-  uint64_t t_ns = 0;   // receive time, nanoseconds (kernel timestamp, or the log's time)
+  uint64_t t_ns = 0;     // receive time, nanoseconds (kernel timestamp, or the log's time)
   uint8_t data[kMaxFdLen] = {};
 
   bool extended() const noexcept { return (id & kEffFlag) != 0; }

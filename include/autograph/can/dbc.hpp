@@ -85,14 +85,14 @@ struct AttributeDefinition {
   Object object = Object::kNetwork;
   std::string name;
   Kind kind = Kind::kInt;
-  std::vector<std::string> enum_values;   // kEnum only
+  std::vector<std::string> enum_values;         // kEnum only
   std::optional<AttributeValue> default_value;  // BA_DEF_DEF_
 };
 
 struct Database {
-  std::string version;              // VERSION
-  std::vector<std::string> nodes;   // BU_
-  std::vector<Message> messages;    // in file order; ids are unique (id includes kEffFlag)
+  std::string version;             // VERSION
+  std::vector<std::string> nodes;  // BU_
+  std::vector<Message> messages;   // in file order; ids are unique (id includes kEffFlag)
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> value_tables;  // VAL_TABLE_
   std::vector<AttributeDefinition> attributes;
   std::vector<std::string> sources;  // the files this database was read from
