@@ -201,6 +201,8 @@ Result<void> run_pipeline(const RunOptions& options) {
   pipeline::FramePipeline frames(std::move(vehicle->decoder), std::move(vehicle->normaliser), *key,
                                  *boot, reactor_to_storage);
   frames.set_notify_fd((*storage)->notify_fd());
+  frames.set_spool_drop_source(
+      [worker = storage->get()] { return worker->take_unreported_spool_drops(); });
   if (Result<void> applied = apply_policy_in_force(*state, device, frames, **storage); !applied) {
     return applied;
   }

@@ -101,6 +101,11 @@ void FramePipeline::offer(const normaliser::VssSample& sample) noexcept {
 }
 
 void FramePipeline::close_stream(size_t index) {
+  if (spool_drop_source_) {
+    if (const uint64_t evicted = spool_drop_source_(); evicted != 0) {
+      add_spool_drops(evicted);
+    }
+  }
   Stream& stream = streams_[index];
   const uint64_t samples = stream.sample_count();
   context_.clock = system_clock_state();
@@ -156,6 +161,12 @@ uint64_t FramePipeline::next_deadline_ns() const noexcept {
 void FramePipeline::add_kernel_drops(uint64_t frames) noexcept {
   for (Stream& stream : streams_) {
     stream.add_dropped(frames, 0, 0);
+  }
+}
+
+void FramePipeline::add_spool_drops(uint64_t batches) noexcept {
+  for (Stream& stream : streams_) {
+    stream.add_dropped(0, 0, batches);
   }
 }
 

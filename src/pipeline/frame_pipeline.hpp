@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -69,6 +70,14 @@ class FramePipeline {
 
   // Kernel drops reported by a source: every stream reports them in its next batch.
   void add_kernel_drops(uint64_t frames) noexcept;
+  // Batches evicted from full spools (by the storage thread): every stream reports them in its
+  // next batch as `dropped.spool`, like kernel drops, since the loss is the device's.
+  void add_spool_drops(uint64_t batches) noexcept;
+  // Where spool drops come from (StorageWorker::take_unreported_spool_drops): asked once before
+  // each batch closes, so the batch reports what was evicted up to then. May be empty.
+  void set_spool_drop_source(std::function<uint64_t()> source) {
+    spool_drop_source_ = std::move(source);
+  }
 
   const PipelineCounters& counters() const noexcept { return counters_; }
   const can::Decoder& decoder() const noexcept { return decoder_; }
@@ -94,6 +103,7 @@ class FramePipeline {
   OutgoingBatch outgoing_;  // reused: its buffers move through the queue and back
   PipelineCounters counters_;
   int notify_fd_ = -1;
+  std::function<uint64_t()> spool_drop_source_;  // reactor thread
 };
 
 }  // namespace autograph::pipeline

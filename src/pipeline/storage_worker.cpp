@@ -72,7 +72,9 @@ Result<void> StorageWorker::store(const OutgoingBatch& batch) {
   if (!id) {
     return tl::unexpected(id.error().with_context(fmt::format("stream {}", batch.stream)));
   }
-  spool_drops_.fetch_add((*spool)->take_evicted(), std::memory_order_relaxed);
+  const uint64_t evicted = (*spool)->take_evicted();
+  spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
+  unreported_spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
   // After the append: the cursor never runs ahead of what is on flash.
   if (Result<void> saved = StreamCursorFile(cursor_path(batch.stream)).save(batch.cursor); !saved) {
     return saved;

@@ -5,7 +5,8 @@
 //
 // Publishing from the spools over MQTT (mqtt::Publisher, one session per grantee endpoint) is
 // the other half, run on the same thread; this class only owns the spools and hands them out.
-// Spool evictions are logged by the spool at error level and summed in spool_drops().
+// Spool evictions are logged by the spool at error level, summed in spool_drops(), and handed to
+// the reactor through take_unreported_spool_drops() so the next batches report them.
 //
 // Wake-up: the reactor writes to notify_fd() (an eventfd) after queueing a batch; the worker
 // also looks at the queue every kPollInterval in case a wake-up was missed.
@@ -64,6 +65,11 @@ class StorageWorker {
   // Batches stored so far; records evicted from full spools so far.
   uint64_t stored() const noexcept { return stored_.load(std::memory_order_relaxed); }
   uint64_t spool_drops() const noexcept { return spool_drops_.load(std::memory_order_relaxed); }
+  // Evictions not yet reported in a batch; returns them and starts counting from zero. Any
+  // thread (the reactor calls it before closing a batch).
+  uint64_t take_unreported_spool_drops() noexcept {
+    return unreported_spool_drops_.exchange(0, std::memory_order_relaxed);
+  }
 
  private:
   StorageWorker(BoundedQueue<OutgoingBatch>& queue, StorageOptions options, int event_fd);
@@ -79,6 +85,7 @@ class StorageWorker {
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> stored_{0};
   std::atomic<uint64_t> spool_drops_{0};
+  std::atomic<uint64_t> unreported_spool_drops_{0};
   std::thread thread_;
 };
 

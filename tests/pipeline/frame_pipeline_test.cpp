@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -107,6 +109,36 @@ TEST(FramePipeline, CountsBatchesLostToAFullQueueInTheNextBatch) {
   EXPECT_NE(second.batch.envelope.find("\"dropped\":{\"kernel\":0,\"queue\":15,\"spool\":0}"),
             std::string::npos)
       << second.batch.envelope;
+}
+
+// Evictions from the storage thread's spools are asked for before each batch closes and
+// reported in every stream's next batch.
+TEST(FramePipeline, ReportsSpoolDropsFromItsSourceInTheNextBatch) {
+  const signing::SecretKey key = test_key();
+  testing::KonaVehicle kona = load_kona();
+  BoundedQueue<OutgoingBatch> queue(16);
+  FramePipeline pipeline(std::move(kona.decoder), std::move(kona.normaliser), key, "boot1", queue);
+  policy::Policy p;
+  p.grantees.push_back(testing::grantee("fleet", {testing::every("Vehicle.*", 1)}, 3600, 5));
+  testing::apply(pipeline, p);
+  uint64_t evicted = 7;
+  pipeline.set_spool_drop_source([&evicted] { return std::exchange(evicted, 0); });
+
+  std::unique_ptr<CaptureReplayer> replayer = kona_replayer(CaptureReplayer::kMaxSpeed);
+  can::CanFrame frame;
+  while (pipeline.counters().batches < 2 && !replayer->finished()) {
+    ASSERT_TRUE(replayer->read_batch(std::span<can::CanFrame>(&frame, 1)).has_value());
+    pipeline.process(std::span<const can::CanFrame>(&frame, 1));
+  }
+  OutgoingBatch first;
+  OutgoingBatch second;
+  ASSERT_TRUE(queue.try_pop(first));
+  ASSERT_TRUE(queue.try_pop(second));
+  EXPECT_NE(first.batch.envelope.find("\"dropped\":{\"kernel\":0,\"queue\":0,\"spool\":7}"),
+            std::string::npos)
+      << first.batch.envelope;
+  EXPECT_NE(second.batch.envelope.find("\"spool\":0}"), std::string::npos)
+      << "reported once: " << second.batch.envelope;
 }
 
 }  // namespace

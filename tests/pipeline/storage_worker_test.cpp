@@ -103,5 +103,34 @@ TEST(StorageWorker, SpoolsEveryBatchAndARestartContinuesEachChain) {
   }
 }
 
+// A spool too small for what is stored evicts the oldest batches; the worker counts them for
+// the log and hands them once to the reactor for the next batches' `dropped.spool`.
+TEST(StorageWorker, CountsSpoolEvictionsAndHandsThemOverOnce) {
+  testing::ScratchDir dir("ag-storage-evict");
+  BoundedQueue<OutgoingBatch> queue(64);
+  StorageOptions options;
+  options.spool_dir = dir.path() / "spool";
+  options.state_dir = dir.path() / "state";
+  options.spool_max_bytes = 16 * 1024;  // the spool's minimum
+  options.fsync = spool::FsyncPolicy::kGroup;
+  Result<std::unique_ptr<StorageWorker>> worker = StorageWorker::create(queue, options);
+  ASSERT_TRUE(worker.has_value()) << worker.error().message();
+  for (uint64_t seq = 0; seq < 40; ++seq) {
+    OutgoingBatch batch;
+    batch.stream = "fleet";
+    batch.batch.envelope = std::string(1000, 'x');  // the spool stores bytes as they are
+    batch.batch.seq = seq;
+    batch.cursor.next_seq = seq + 1;
+    ASSERT_TRUE(queue.try_push(batch));
+  }
+  ASSERT_TRUE((*worker)->drain().has_value());
+  EXPECT_EQ((*worker)->stored(), 40u);
+  const uint64_t evicted = (*worker)->spool_drops();
+  EXPECT_GT(evicted, 20u) << "40 KB through a 16 KiB spool";
+  EXPECT_LT(evicted, 40u) << "the newest batches stay";
+  EXPECT_EQ((*worker)->take_unreported_spool_drops(), evicted);
+  EXPECT_EQ((*worker)->take_unreported_spool_drops(), 0u);
+}
+
 }  // namespace
 }  // namespace autograph::pipeline
