@@ -2,35 +2,13 @@
 // decoding + normalising whole real captures must leave the count unchanged.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include "support/allocation_counter.hpp"
+
 #include <vector>
 
 #include "autograph/can/decoder.hpp"
 #include "normaliser/vehicle_profile_testing.hpp"
 #include "normaliser/vss_normaliser.hpp"
-
-namespace {
-std::atomic<size_t> g_allocations{0};
-
-// Out of line: once inlined into a delete expression, gcc would flag free() on memory from
-// `new` (-Wmismatched-new-delete), not seeing that this operator new is malloc.
-[[gnu::noinline]] void release(void* p) noexcept { std::free(p); }
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { release(p); }
-void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
 
 namespace autograph::normaliser {
 namespace {
@@ -48,7 +26,7 @@ void expect_no_allocation(const VehicleProfile& profile) {
   std::vector<VssSample> out(samples.size());
   size_t produced = 0;
   size_t single = 0;
-  const size_t before = g_allocations.load();
+  const size_t before = ::autograph::testing::allocation_count();
   for (const can::CanFrame& frame : frames) {
     const size_t n = decoder->decode(frame, samples);
     produced += normaliser.normalise(std::span(samples.data(), n), out);
@@ -56,17 +34,18 @@ void expect_no_allocation(const VehicleProfile& profile) {
       single += normaliser.normalise(samples[i]).has_value() ? 1 : 0;
     }
   }
-  const size_t after = g_allocations.load();
+  const size_t after = ::autograph::testing::allocation_count();
   EXPECT_GT(produced, 1000u);
   EXPECT_EQ(single, produced);
   EXPECT_EQ(after - before, 0u) << "allocations while normalising " << frames.size() << " frames";
 }
 
 TEST(VssNormaliserAlloc, CountingAllocatorSeesAllocations) {
-  const size_t before = g_allocations.load();
+  const size_t before = ::autograph::testing::allocation_count();
   auto* vector = new std::vector<int>(100);
   delete vector;
-  EXPECT_GE(g_allocations.load() - before, 2u);  // the counter works, so 0 below means 0
+  EXPECT_GE(::autograph::testing::allocation_count() - before,
+            2u);  // the counter works, so 0 below means 0
 }
 
 TEST(VssNormaliserAlloc, NormalisingTheKonaCaptureAllocatesNothing) {

@@ -4,34 +4,13 @@
 // during it, must not allocate at all.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include "support/allocation_counter.hpp"
+
 #include <vector>
 
 #include "kona_pipeline.hpp"
 #include "pipeline/frame_pipeline.hpp"
 #include "pipeline_test_support.hpp"
-
-namespace {
-std::atomic<size_t> g_allocations{0};
-
-// Out of line, as in decoder_alloc_test.cpp (-Wmismatched-new-delete).
-[[gnu::noinline]] void release(void* p) noexcept { std::free(p); }
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { release(p); }
-void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
 
 namespace autograph::pipeline {
 namespace {
@@ -58,17 +37,18 @@ TEST(FramePipelineAlloc, SteadyStateFramesAllocateNothing) {
   }
   ASSERT_GT(frames.size(), 30000u);
 
-  const size_t warm_up_start = g_allocations.load();
+  const size_t warm_up_start = ::autograph::testing::allocation_count();
   pipeline.process(frames);  // warm-up: the columns grow to the size of one pass
-  EXPECT_GT(g_allocations.load(), warm_up_start) << "the counter sees the columns grow";
+  EXPECT_GT(::autograph::testing::allocation_count(), warm_up_start)
+      << "the counter sees the columns grow";
   pipeline.close_all();
   OutgoingBatch out;
   while (queue.try_pop(out)) {
   }
   const uint64_t samples_before = pipeline.counters().vss_samples;
-  const size_t before = g_allocations.load();
+  const size_t before = ::autograph::testing::allocation_count();
   pipeline.process(frames);
-  const size_t after = g_allocations.load();
+  const size_t after = ::autograph::testing::allocation_count();
   EXPECT_GT(pipeline.counters().vss_samples - samples_before, 1000u);
   EXPECT_EQ(pipeline.counters().batches, 2u) << "only the warm-up's close_all() closed batches";
   EXPECT_EQ(after - before, 0u) << "allocations while processing " << frames.size() << " frames";

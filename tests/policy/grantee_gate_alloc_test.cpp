@@ -1,36 +1,14 @@
 // Proves the gate's per-sample path allocates nothing: every operator new in this test binary is
 // counted, and offer() over many samples of every kind of rule must not move the count.
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "support/allocation_counter.hpp"
+
 #include "policy/policy_gate.hpp"
 #include "policy/policy_parser.hpp"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-// These replace the global operators for the whole binary, so every new is paired with this
-// delete; gcc cannot see that across the replacement and warns about malloc/free pairing.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace autograph::policy {
 namespace {
@@ -54,7 +32,7 @@ TEST(GranteeGate, OffersSamplesWithoutAllocating) {
   ASSERT_TRUE(gate.has_value());
 
   uint64_t passed = 0;
-  const uint64_t before = g_allocations.load();
+  const uint64_t before = ::autograph::testing::allocation_count();
   for (uint64_t i = 0; i < 100'000; ++i) {
     const uint32_t signal = static_cast<uint32_t>(i % signals.size());
     const double value = signal == 2   ? 48.0 + static_cast<double>(i % 100) * 1e-4
@@ -62,7 +40,7 @@ TEST(GranteeGate, OffersSamplesWithoutAllocating) {
                                        : static_cast<double>(i % 1000) * 0.1;
     passed += gate->offer(0, signal, i * 1'000'000, value).has_value() ? 1 : 0;
   }
-  const uint64_t after = g_allocations.load();
+  const uint64_t after = ::autograph::testing::allocation_count();
   EXPECT_EQ(after - before, 0u);
   EXPECT_GT(passed, 0u);  // the loop exercised passing paths, not only withholding
 }
