@@ -130,8 +130,25 @@ void FramePipeline::close_stream(size_t index) {
   }
   ++counters_.batches_lost;
   stream.report_lost_batch();
-  pipeline_logger()->warn("stream {}: queue to storage full, batch seq {} ({} samples) lost",
-                          stream.name(), outgoing_.batch.seq, samples);
+  warn_lost_batch(stream.name(), outgoing_.batch.seq, samples);
+}
+
+// A storage thread that falls behind loses batches in bursts: warn at most once a second, with
+// the count since the last warning (every loss is also in counters() and the next batch).
+void FramePipeline::warn_lost_batch(const std::string& stream, uint64_t seq, uint64_t samples) {
+  constexpr auto kWarnInterval = std::chrono::seconds(1);
+  ++lost_since_warning_;
+  const auto now = std::chrono::steady_clock::now();
+  const bool warned_before = last_loss_warning_ != std::chrono::steady_clock::time_point{};
+  if (warned_before && now - last_loss_warning_ < kWarnInterval) {
+    return;
+  }
+  pipeline_logger()->warn(
+      "stream {}: queue to storage full, batch seq {} ({} samples) lost; {} batches lost since "
+      "the last warning",
+      stream, seq, samples, lost_since_warning_);
+  last_loss_warning_ = now;
+  lost_since_warning_ = 0;
 }
 
 void FramePipeline::close_due(uint64_t now_ns) {

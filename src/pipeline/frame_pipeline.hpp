@@ -89,6 +89,7 @@ class FramePipeline {
   void offer(const normaliser::VssSample& sample) noexcept;
   // Signs the open batch of stream `index` and queues it.
   void close_stream(size_t index);
+  void warn_lost_batch(const std::string& stream, uint64_t seq, uint64_t samples);
 
   can::Decoder decoder_;
   normaliser::VssNormaliser normaliser_;
@@ -104,6 +105,8 @@ class FramePipeline {
   PipelineCounters counters_;
   int notify_fd_ = -1;
   std::function<uint64_t()> spool_drop_source_;  // reactor thread
+  std::chrono::steady_clock::time_point last_loss_warning_{};
+  uint64_t lost_since_warning_ = 0;
 };
 
 }  // namespace autograph::pipeline
