@@ -26,6 +26,8 @@ struct FrameSourceCounters {
   uint64_t frames = 0;        // frames handed out by read_batch()
   uint64_t kernel_drops = 0;  // frames the kernel dropped (SO_RXQ_OVFL); 0 for a replay
   uint64_t bad_input = 0;     // malformed lines or frames skipped
+  bool down = false;          // the source is down now (interface down, removed, bus-off)
+  uint64_t outages = 0;       // times the source went down since it was opened
   // frames handed out per bus index (see interfaces())
   std::array<uint64_t, can::BusTable::kMaxBuses> frames_per_bus{};
 };
