@@ -175,6 +175,11 @@ Grantee read_grantee(const Json& value, const std::string& path) {
   if (!name_ok) {
     throw_schema_error(object.path_of("name"), "expected 1..32 of A-Z a-z 0-9 _ -");
   }
+  if (grantee.name == "status") {
+    // Its spool and chain would be the device's own status events'.
+    throw_schema_error(object.path_of("name"),
+                       "\"status\" is reserved for the device's status events");
+  }
   grantee.endpoint = read_endpoint(object.required("endpoint"), object.path_of("endpoint"));
   const Json& signals = object.array("signals", 1, 256);
   for (size_t i = 0; i < signals.size(); ++i) {

@@ -203,6 +203,8 @@ TEST(PolicyParser, RejectsBadGranteesAndEndpoints) {
             "p.json: grantees[1].name: \"owner\" is already the name of another grantee");
   EXPECT_EQ(error_after([](json& p) { p["grantees"][0]["name"] = "../etc"; }),
             "p.json: grantees[0].name: expected 1..32 of A-Z a-z 0-9 _ -");
+  EXPECT_EQ(error_after([](json& p) { p["grantees"][0]["name"] = "status"; }),
+            "p.json: grantees[0].name: \"status\" is reserved for the device's status events");
   EXPECT_EQ(error_after([](json& p) { p["grantees"] = json::array(); }),
             "p.json: grantees: has 0 elements; expected 1..16");
   EXPECT_TRUE(
