@@ -174,3 +174,112 @@ TEST(IsoTpInGuest, WaitsThroughFlowControlWaitAndTimesOutWithoutClearToSend) {
 
 }  // namespace
 }  // namespace autograph::obd_vm
+
+namespace autograph::obd_vm {
+namespace {
+
+// One ECU played with raw frames: it answers discovery and PID 0x0D in single frames, the VIN
+// first with a wrong sequence number, then with consecutive frames that stop, then correctly,
+// and the stored DTCs with 60 codes (122 bytes: sequence numbers wrap past 15). While the second
+// VIN answer stalls it answers nothing (a real ECU sends one message at a time).
+class RawEcu {
+ public:
+  explicit RawEcu(RawCan& bus) : bus_(bus) {}
+
+  void serve() {
+    for (const can_frame& f : bus_.drain()) {
+      if (f.can_id != 0x7DF && f.can_id != 0x7E0) {
+        continue;
+      }
+      if (f.data[0] >> 4 == 3 && !pending_.empty()) {
+        for (const std::vector<uint8_t>& cf : pending_) {
+          EXPECT_TRUE(bus_.send(0x7E8, cf));
+        }
+        pending_.clear();
+      } else if (f.data[0] >> 4 == 0 && monotonic_ms() >= busy_until_) {
+        answer(std::vector<uint8_t>(f.data + 1, f.data + 1 + (f.data[0] & 0x0F)));
+      }
+    }
+  }
+  int vin_requests = 0;
+
+ private:
+  void answer(const std::vector<uint8_t>& request) {
+    if (request == std::vector<uint8_t>{0x01, 0x00}) {
+      EXPECT_TRUE(bus_.send(0x7E8, {0x06, 0x41, 0x00, 0x00, 0x08, 0x00, 0x00, 0xAA}));
+    } else if (request == std::vector<uint8_t>{0x01, 0x0D}) {
+      EXPECT_TRUE(bus_.send(0x7E8, {0x03, 0x41, 0x0D, 0x32, 0xAA, 0xAA, 0xAA, 0xAA}));
+    } else if (request == std::vector<uint8_t>{0x09, 0x02}) {
+      const std::string vin = "KMHK381GFMU123456";
+      std::vector<uint8_t> message = {0x49, 0x02, 0x01};
+      message.insert(message.end(), vin.begin(), vin.end());
+      start(message);
+      if (++vin_requests == 1) {
+        pending_[1][0] = 0x23;  // sequence number 3 where 2 belongs
+      } else if (vin_requests == 2) {
+        // Then silence, answering nothing else for a while: any single or first frame from
+        // this ECU would make the kernel drop the stalled message silently, before its timeout.
+        pending_.resize(1);
+        busy_until_ = monotonic_ms() + 1'200;
+      }
+    } else if (request == std::vector<uint8_t>{0x03}) {
+      std::vector<uint8_t> message = {0x43, 60};
+      for (int i = 0; i < 60; ++i) {
+        message.insert(message.end(), {0x01, static_cast<uint8_t>(i)});
+      }
+      start(message);
+    }
+  }
+  void start(const std::vector<uint8_t>& message) {
+    EXPECT_TRUE(bus_.send(0x7E8, first_frame(message)));
+    pending_ = consecutive_frames(message);
+  }
+
+  RawCan& bus_;
+  std::vector<std::vector<uint8_t>> pending_;  // consecutive frames awaiting flow control
+  int64_t busy_until_ = 0;
+};
+
+TEST(ObdPollerInGuest, ReportsIsoTpFailuresAndGoesOnPolling) {
+  AG_SKIP_WITHOUT_ISOTP(kBus);
+  RawCan bus(kBus);
+  RawEcu ecu(bus);
+  can::ObdPollerOptions options;
+  options.interface = kBus;
+  options.scheduler.min_request_gap_ms = 20;
+  options.scheduler.response_timeout_ms = 150;
+  // VIN retries after 0.8 s, then 1.6 s: longer than the kernel's 1 s N_Cr.
+  options.scheduler.backoff_initial_ms = 800;
+  Result<can::ObdPoller> poller = can::ObdPoller::open(options);
+  ASSERT_TRUE(poller.has_value()) << poller.error().message();
+  // 0x0D once a second: while the ECU is busy at most two windows go unanswered, fewer than
+  // the three after which the poller would take the vehicle to be asleep.
+  poller->set_policy({true, {0x0D}, 1000});
+
+  std::vector<std::string> errors;  // each new last_error(), in order
+  int speeds = 0;
+  drive(
+      *poller, 6'000,
+      [&](const can::CanFrame& frame) {
+        speeds += frame.len == 3 && frame.data[0] == 0x41 && frame.data[1] == 0x0D ? 1 : 0;
+      },
+      [&] {
+        ecu.serve();
+        if (!poller->last_error().empty() &&
+            (errors.empty() || errors.back() != poller->last_error())) {
+          errors.push_back(poller->last_error());
+        }
+      });
+  EXPECT_EQ(errors, (std::vector<std::string>{
+                        "vcan1 7E0->7E8: wrong sequence number in a consecutive frame",
+                        "vcan1 7E0->7E8: timeout waiting for a consecutive frame"}));
+  EXPECT_EQ(poller->counters().isotp_errors, 2u);
+  EXPECT_EQ(ecu.vin_requests, 3);
+  EXPECT_TRUE(poller->scheduler().vin_known());
+  EXPECT_EQ(poller->counters().oversize, 1u);  // the 122-byte DTC list arrived whole
+  EXPECT_GE(speeds, 4);                        // 0x0D went on throughout
+  EXPECT_EQ(poller->scheduler().counters().ignition_cycles, 1u);
+}
+
+}  // namespace
+}  // namespace autograph::obd_vm
