@@ -121,6 +121,10 @@ class Simulator {
     EXPECT_EQ(pipe(out), 0);
     pid_ = fork();
     if (pid_ == 0) {
+      // A blocked SIGTERM (Reactor::block_signals) survives exec: unblock it for stop().
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       execl(g_simulator.c_str(), g_simulator.c_str(), interface, scenario.c_str(), nullptr);
