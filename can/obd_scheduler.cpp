@@ -27,8 +27,10 @@ void ObdScheduler::set_policy(const ObdPollingRule& rule) {
   for (PidState& state : pids_) {
     state.allowed = false;
   }
+  counters_.undecodable = 0;
   for (const uint8_t pid : rule.pids) {
     pids_[pid].allowed = find_obd_pid(pid) != nullptr;
+    counters_.undecodable += pids_[pid].allowed ? 0u : 1u;
   }
   if (phase_ == Phase::kPolling) {
     assign_pids();

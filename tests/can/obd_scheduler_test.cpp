@@ -130,7 +130,8 @@ TEST(ObdScheduler, AsksNothingWhilePollingIsDisabled) {
 
 TEST(ObdScheduler, DiscoversEcusAndPollsEachPidFromOneEcu) {
   ObdScheduler scheduler;
-  scheduler.set_policy(rule({0x0C, 0x0D, 0x2F, 0x05, 0x46}));
+  scheduler.set_policy(rule({0x0C, 0x0D, 0x2F, 0x05, 0x46, 0x0E}));
+  EXPECT_EQ(scheduler.counters().undecodable, 1u);  // 0x0E: not in the PID table
   Vehicle car;
   car.ecus = {engine(), transmission()};
   car.run(scheduler, 0, 5'000);

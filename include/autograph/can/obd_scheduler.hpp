@@ -66,6 +66,7 @@ struct ObdSchedulerCounters {
   uint64_t silent_windows = 0;      // windows in which nothing answered
   uint64_t ignition_cycles = 0;     // successful discoveries
   uint64_t unsupported = 0;         // allowed PIDs that no ECU supports (at the last assignment)
+  uint64_t undecodable = 0;         // PIDs of the policy the PID table lacks (never asked)
 };
 
 class ObdScheduler {
