@@ -11,6 +11,8 @@ constexpr std::array<std::string_view, 27> kKnownUnits = {
     "psi",     "percent", "ratio",     "V",     "mV",  "A",       "mA",         "W",   "kW",
     "degrees", "rad",     "degrees/s", "rad/s", "rpm", "m",       "km",         "mm",  "mi",
 };
+// VSS 6.0 units that OBD-II PIDs use (can/obd_pid_table.cpp): mass air flow, fuel rate, run time.
+constexpr std::array<std::string_view, 3> kObdUnits = {"g/s", "l/h", "s"};
 
 struct Pair {
   std::string_view from;
@@ -58,6 +60,11 @@ constexpr std::array<Pair, 26> kPairs = {{
 
 bool is_known_unit(std::string_view unit) noexcept {
   for (std::string_view known : kKnownUnits) {
+    if (known == unit) {
+      return true;
+    }
+  }
+  for (std::string_view known : kObdUnits) {
     if (known == unit) {
       return true;
     }

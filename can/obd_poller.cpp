@@ -1,0 +1,227 @@
+// ObdPoller: sockets, timer and epoll around the ObdScheduler (see the header).
+#include "autograph/can/obd_poller.hpp"
+
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+#include <utility>
+
+#include "autograph/can/obd_request.hpp"
+#include "autograph/can/obd_response.hpp"
+
+namespace autograph::can {
+namespace {
+
+constexpr uint32_t kFunctional11 = 0x7DF;
+constexpr uint32_t kFunctional29 = 0x18DB33F1u | CanFrame::kEffFlag;
+constexpr uint64_t kTimerTag = 0xFFFF;
+
+int64_t monotonic_ms() noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
+}
+
+uint64_t realtime_ns() noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(now.tv_nsec);
+}
+
+std::string errno_text(int error) { return std::system_category().message(error); }
+
+}  // namespace
+
+ObdPoller::ObdPoller(ObdPollerOptions options, ObdScheduler scheduler)
+    : options_(std::move(options)), scheduler_(std::move(scheduler)) {}
+
+ObdPoller::ObdPoller(ObdPoller&& other) noexcept
+    : options_(std::move(other.options_)),
+      scheduler_(std::move(other.scheduler_)),
+      sockets_(std::move(other.sockets_)),
+      epoll_fd_(std::exchange(other.epoll_fd_, -1)),
+      timer_fd_(std::exchange(other.timer_fd_, -1)),
+      counters_(other.counters_),
+      last_error_(std::move(other.last_error_)) {}
+
+ObdPoller::~ObdPoller() {
+  for (const int fd : {epoll_fd_, timer_fd_}) {
+    if (fd >= 0) {
+      static_cast<void>(::close(fd));
+    }
+  }
+}
+
+uint32_t ObdPoller::response_id(int ecu) const noexcept {
+  if (options_.extended_ids) {
+    return 0x18DAF100u | options_.extended_addresses[static_cast<size_t>(ecu)] | CanFrame::kEffFlag;
+  }
+  return 0x7E8u + static_cast<uint32_t>(ecu);
+}
+
+Result<ObdPoller> ObdPoller::open(const ObdPollerOptions& options) {
+  ObdPoller poller(options, ObdScheduler(options.scheduler));
+  if (auto opened = poller.open_sockets(); !opened) {
+    return tl::unexpected(opened.error());
+  }
+  return poller;
+}
+
+Result<void> ObdPoller::open_sockets() {
+  IsoTpOptions iso;
+  iso.interface = options_.interface;
+  iso.padding = options_.padding;
+  iso.block_size = options_.block_size;
+  iso.stmin = options_.stmin;
+  for (int ecu = -1; ecu < ObdScheduler::kMaxEcus; ++ecu) {
+    iso.sf_broadcast = ecu < 0;
+    if (ecu < 0) {
+      iso.tx_id = options_.extended_ids ? kFunctional29 : kFunctional11;
+      iso.rx_id = iso.tx_id;  // send-only: sf_broadcast sockets never receive
+    } else if (options_.extended_ids) {
+      const uint32_t address = options_.extended_addresses[static_cast<size_t>(ecu)];
+      iso.tx_id = 0x18DA00F1u | address << 8 | CanFrame::kEffFlag;
+      iso.rx_id = response_id(ecu);
+    } else {
+      iso.tx_id = 0x7E0u + static_cast<uint32_t>(ecu);
+      iso.rx_id = response_id(ecu);
+    }
+    Result<IsoTpSocket> socket = IsoTpSocket::open(iso);
+    if (!socket) {
+      return tl::unexpected(socket.error());
+    }
+    sockets_.push_back(std::move(*socket));
+  }
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (epoll_fd_ < 0 || timer_fd_ < 0) {
+    const int error = errno;
+    return fail(ErrorCode::kUnavailable, "OBD poller on {}: epoll/timerfd: {}", options_.interface,
+                errno_text(error));
+  }
+  for (size_t i = 0; i <= sockets_.size(); ++i) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = i < sockets_.size() ? i : kTimerTag;
+    const int fd = i < sockets_.size() ? sockets_[i].fd() : timer_fd_;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+      const int error = errno;
+      return fail(ErrorCode::kUnavailable, "OBD poller on {}: epoll_ctl: {}", options_.interface,
+                  errno_text(error));
+    }
+  }
+  return arm_timer();
+}
+
+void ObdPoller::set_policy(const ObdPollingRule& rule) {
+  scheduler_.set_policy(rule);
+  if (auto armed = arm_timer(); !armed) {
+    note_error(armed.error());
+  }
+}
+
+Result<size_t> ObdPoller::read_batch(std::span<CanFrame> out) {
+  uint64_t expirations = 0;
+  if (::read(timer_fd_, &expirations, sizeof expirations) < 0 && errno != EAGAIN) {
+    const int error = errno;
+    return fail(ErrorCode::kUnavailable, "OBD poller on {}: timerfd: {}", options_.interface,
+                errno_text(error));
+  }
+  const int64_t now_ms = monotonic_ms();
+  size_t count = 0;
+  for (int ecu = -1; ecu < ObdScheduler::kMaxEcus; ++ecu) {
+    count = drain(ecu, out, count, now_ms);
+  }
+  send_due(now_ms);
+  if (auto armed = arm_timer(); !armed) {
+    return tl::unexpected(armed.error());
+  }
+  return count;
+}
+
+size_t ObdPoller::drain(int ecu, std::span<CanFrame> out, size_t count, int64_t now_ms) {
+  IsoTpSocket& socket = sockets_[static_cast<size_t>(ecu + 1)];
+  // Each error report is consumed by the read that returns it; the bound only guards the loop.
+  for (int reads = 0; count < out.size() && reads < 256; ++reads) {
+    const Result<size_t> got = socket.receive(buffer_);
+    if (!got) {
+      ++counters_.isotp_errors;
+      note_error(got.error());
+      continue;  // the kernel reported one dropped message; more may be waiting
+    }
+    if (*got == 0 || ecu < 0) {
+      break;
+    }
+    const std::span<const uint8_t> message(buffer_.data(), *got);
+    ++counters_.answers;
+    const Result<ObdResponse> response = parse_obd_response(message);
+    if (!response) {
+      ++counters_.malformed;
+      note_error(response.error().with_context(socket.name()));
+      continue;
+    }
+    if (response->negative) {
+      ++counters_.negative;
+    }
+    scheduler_.on_response(ecu, *response, now_ms);
+    if (message.size() > CanFrame::kMaxFdLen) {
+      ++counters_.oversize;
+      continue;
+    }
+    CanFrame& frame = out[count++];
+    frame = CanFrame{};
+    frame.id = response_id(ecu);
+    frame.len = static_cast<uint8_t>(message.size());
+    frame.flags = message.size() > CanFrame::kMaxClassicLen ? CanFrame::kFd : uint8_t{0};
+    frame.bus = options_.bus;
+    frame.t_ns = realtime_ns();
+    std::copy(message.begin(), message.end(), frame.data);
+  }
+  return count;
+}
+
+void ObdPoller::send_due(int64_t now_ms) {
+  const std::optional<ObdPlannedRequest> request = scheduler_.next_request(now_ms);
+  if (!request) {
+    return;
+  }
+  std::array<uint8_t, kMaxObdRequestSize> payload{};
+  const Result<size_t> size = encode_obd_request(request->service, request->pid_span(), payload);
+  if (!size) {
+    ++counters_.send_errors;
+    note_error(size.error());
+    return;
+  }
+  IsoTpSocket& socket = sockets_[static_cast<size_t>(request->ecu + 1)];
+  if (auto sent = socket.send(std::span<const uint8_t>(payload.data(), *size)); !sent) {
+    ++counters_.send_errors;
+    note_error(sent.error());
+    return;
+  }
+  ++counters_.sent;
+}
+
+Result<void> ObdPoller::arm_timer() {
+  itimerspec spec{};
+  if (const std::optional<int64_t> deadline = scheduler_.next_deadline_ms()) {
+    // Absolute on CLOCK_MONOTONIC; a deadline in the past fires at once (never 0: that disarms).
+    const int64_t at = std::max<int64_t>(*deadline, 1);
+    spec.it_value.tv_sec = at / 1000;
+    spec.it_value.tv_nsec = (at % 1000) * 1'000'000;
+  }
+  if (timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) {
+    const int error = errno;
+    return fail(ErrorCode::kUnavailable, "OBD poller on {}: timerfd_settime: {}",
+                options_.interface, errno_text(error));
+  }
+  return {};
+}
+
+void ObdPoller::note_error(const Error& error) { last_error_ = error.message(); }
+
+}  // namespace autograph::can

@@ -1,0 +1,104 @@
+// ObdPoller: OBD-II polling over the kernel's ISO-TP sockets, driven by a reactor.
+//
+// One send-only socket for functional requests (0x7DF; 29-bit 0x18DB33F1) and, per ECU n in
+// 0..7, one socket that receives its answers (0x7E8 + n; 0x18DAF1xx), sends their flow control
+// and carries physical requests to it (0x7E0 + n; 0x18DAxxF1). An ObdScheduler decides what to
+// ask; every request is built by encode_obd_request(), so only services 01, 03 and 09 can ever
+// reach the bus.
+//
+// fd() is an epoll descriptor over those sockets and a timerfd armed for the scheduler's next
+// deadline: the reactor watches it like any frame source and calls read_batch() when it is
+// readable. Each answer becomes one CanFrame: id = the answering ID (0x7E8 + n, with
+// CanFrame::kEffFlag when 29-bit), data = the whole ISO-TP message (service byte first, no PCI),
+// len = its length (kFd set when above 8), bus = options.bus, t_ns = realtime at reception.
+// Answers longer than 64 bytes do not fit a frame and are counted in `oversize`.
+//
+// No allocation per poll: buffers are sized at open(). Thread: the reactor thread only.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "autograph/can/can_frame.hpp"
+#include "autograph/can/isotp_socket.hpp"
+#include "autograph/can/obd_scheduler.hpp"
+#include "autograph/result.hpp"
+
+namespace autograph::can {
+
+struct ObdPollerOptions {
+  std::string interface;      // "can0"
+  bool extended_ids = false;  // 29-bit addressing (ISO 15765-4 normal fixed addressing)
+  // 29-bit only: the address of ECU n (it answers from 0x18DAF1xx and is asked on 0x18DAxxF1).
+  std::array<uint8_t, ObdScheduler::kMaxEcus> extended_addresses = {0x10, 0x11, 0x12, 0x13,
+                                                                    0x14, 0x15, 0x16, 0x17};
+  bool padding = true;     // pad requests and flow control to 8 bytes
+  uint8_t block_size = 0;  // BS in our flow control (0: the ECU sends everything at once)
+  uint8_t stmin = 0;       // STmin in our flow control (0x00-0x7F ms, 0xF1-0xF9 100-900 us)
+  uint16_t bus = 0;        // CanFrame::bus of the answers
+  ObdSchedulerConfig scheduler;
+};
+
+struct ObdPollerCounters {
+  uint64_t sent = 0;          // requests written to the bus
+  uint64_t send_errors = 0;   // requests the kernel refused (interface down, busy)
+  uint64_t answers = 0;       // whole messages received
+  uint64_t isotp_errors = 0;  // messages the kernel dropped (wrong SN, timeout, padding)
+  uint64_t malformed = 0;     // messages that are no OBD answer to 01/03/09
+  uint64_t oversize = 0;      // answers longer than a frame
+  uint64_t negative = 0;      // negative answers (7F)
+};
+
+class ObdPoller {
+ public:
+  // Opens the nine sockets, the timerfd and the epoll set. Errors: IsoTpSocket::open's
+  // (kUnavailable for a missing interface or no can-isotp), kUnavailable for epoll/timerfd.
+  [[nodiscard]] static Result<ObdPoller> open(const ObdPollerOptions& options);
+
+  ObdPoller(ObdPoller&& other) noexcept;
+  ObdPoller& operator=(ObdPoller&&) = delete;
+  ObdPoller(const ObdPoller&) = delete;
+  ObdPoller& operator=(const ObdPoller&) = delete;
+  ~ObdPoller();
+
+  int fd() const noexcept { return epoll_fd_; }
+
+  // Puts the policy's rule in force (see ObdScheduler::set_policy) and re-arms the timer.
+  void set_policy(const ObdPollingRule& rule);
+
+  // Reads every answer that is ready (up to out.size()), sends the request that is due, re-arms
+  // the timer; returns how many frames it wrote to `out`. Never blocks. Errors: kUnavailable when
+  // epoll or the timerfd fails (the poller is unusable). ISO-TP and send failures are counted,
+  // and the last one kept in last_error(), not returned: the poller goes on.
+  [[nodiscard]] Result<size_t> read_batch(std::span<CanFrame> out);
+
+  const ObdScheduler& scheduler() const noexcept { return scheduler_; }
+  const ObdPollerCounters& counters() const noexcept { return counters_; }
+  // The last ISO-TP or send error, for the status report; empty when none.
+  const std::string& last_error() const noexcept { return last_error_; }
+  // The CAN ID ECU n answers from.
+  uint32_t response_id(int ecu) const noexcept;
+
+ private:
+  ObdPoller(ObdPollerOptions options, ObdScheduler scheduler);
+  [[nodiscard]] Result<void> open_sockets();
+  // Reads what ECU `ecu` sent; appends frames to out from `count`; returns the new count.
+  size_t drain(int ecu, std::span<CanFrame> out, size_t count, int64_t now_ms);
+  void send_due(int64_t now_ms);
+  [[nodiscard]] Result<void> arm_timer();
+  void note_error(const Error& error);
+
+  ObdPollerOptions options_;
+  ObdScheduler scheduler_;
+  std::vector<IsoTpSocket> sockets_;  // [0]: functional; [1 + n]: ECU n
+  int epoll_fd_ = -1;
+  int timer_fd_ = -1;
+  std::array<uint8_t, IsoTpSocket::kMaxMessageSize> buffer_{};
+  ObdPollerCounters counters_;
+  std::string last_error_;
+};
+
+}  // namespace autograph::can
