@@ -157,7 +157,7 @@ DecoderCounters Decoder::counters(uint16_t bus) const noexcept {
 
 size_t Decoder::decode(const CanFrame& frame, std::span<Sample> out) noexcept {
   AG_CHECK(out.size() >= max_samples_per_frame_, "out is smaller than max_samples_per_frame");
-  const size_t count = fast_->decode(frame, out.data(), &sink_, unknown_ids_.data());
+  const size_t count = fast_->decode(frame, out.data(), unknown_ids_.data());
   if (count != FastDecodeTable::kNotFast) [[likely]] {
     return count;
   }

@@ -98,7 +98,6 @@ class Decoder {
   std::vector<DecoderCounters> counters_;        // by bus index; the slow path's counts
   std::vector<uint64_t> unknown_ids_;            // by bus index; the fast path's unknown ids
   size_t max_samples_per_frame_ = 0;
-  Sample sink_;  // what the fast path writes for frames of unknown identifiers; means nothing
   uint64_t unknown_bus_ = 0;
 };
 
