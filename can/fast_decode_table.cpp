@@ -37,8 +37,9 @@ inline uint64_t scaled_value(const Op& op, const uint64_t* words) noexcept {
 }  // namespace
 
 template <unsigned kPlain, unsigned kScaled>
-size_t FastDecodeTable::run_shape(const Message& message, const uint64_t* words, uint64_t t_ns,
+size_t FastDecodeTable::run_shape(const Message& message, uint64_t le, uint64_t t_ns,
                                   Sample* out) noexcept {
+  const uint64_t words[2] = {le, __builtin_bswap64(le)};
   const PlainOp* plain = message.plain;
   const ScaledOp* scaled = message.scaled;
   [&]<size_t... kI>(std::index_sequence<kI...>) {
@@ -52,8 +53,9 @@ size_t FastDecodeTable::run_shape(const Message& message, const uint64_t* words,
   return kPlain + kScaled;
 }
 
-size_t FastDecodeTable::run_loops(const Message& message, const uint64_t* words, uint64_t t_ns,
+size_t FastDecodeTable::run_loops(const Message& message, uint64_t le, uint64_t t_ns,
                                   Sample* out) noexcept {
+  const uint64_t words[2] = {le, __builtin_bswap64(le)};
   const size_t plain_count = message.plain_count;
   const size_t scaled_count = message.scaled_count;
   for (size_t i = 0; i < plain_count; ++i) {

@@ -45,32 +45,44 @@ class FastDecodeTable {
   FastDecodeTable(const FastDecodeTable&) = delete;
   FastDecodeTable& operator=(const FastDecodeTable&) = delete;
 
+  // What decode() hands the frames it does not cover to: called with `context`, the frame and
+  // `out`, it returns what decode() returns.
+  using SlowPath = size_t (*)(void* context, const CanFrame& frame, Sample* out) noexcept;
+
   // Decodes `frame` into `out` and returns the number of samples when the fast path covers
   // it: a bus of the plan, neither kRtr nor kErr, a standard identifier that is either unknown
   // (returns 0 and adds 1 to unknown_ids[frame.bus], without a branch: unknown identifiers are
   // common and come in no predictable order) or a fast message with all its signals in the
-  // frame. Returns kNotFast otherwise, having written nothing to `out`. `out` holds the plan's
-  // max_samples_per_frame; exactly the returned number of samples are written.
-  size_t decode(const CanFrame& frame, Sample* out, uint64_t* unknown_ids) const noexcept {
+  // frame. Every other frame goes to `slow(context, frame, out)`, whose result it returns.
+  // `out` holds the plan's max_samples_per_frame; exactly the returned number of samples are
+  // written. Every call here is a tail call, so the frame costs no stack frame of its own.
+  size_t decode(const CanFrame& frame, Sample* out, uint64_t* unknown_ids, SlowPath slow,
+                void* context) const noexcept {
     const bool rare = frame.bus >= bus_count_ || frame.id >= BusPlan::kStandardIds ||
                       (frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0;
     if (rare) [[unlikely]] {
-      return kNotFast;
+      return slow(context, frame, out);
     }
     const size_t slot = (size_t{frame.bus} << 11) | frame.id;
     const uint32_t index = standard_[slot];
     unknown_ids[frame.bus] += index == kUnknown ? 1 : 0;
-    return decode_message(messages_[index], kernels_[slot], frame, out);
+    const Message& message = messages_[index];
+    if (frame.len < message.fast_len) [[unlikely]] {
+      return slow(context, frame, out);
+    }
+    return kernels_[slot](message, load_le64(frame), frame.t_ns, out);
   }
 
-  // The same for the message of plan_.messages[plan_index] (found by the caller).
+  // Decodes `frame` as the message of plan_.messages[plan_index] (found by the caller) and
+  // returns the number of samples, or kNotFast, having written nothing, when the fast path
+  // does not cover that message or frame.
   size_t decode_plan_message(uint32_t plan_index, const CanFrame& frame,
                              Sample* out) const noexcept {
-    if ((frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0) {
+    const Message& message = messages_[by_plan_message_[plan_index]];
+    if ((frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0 || frame.len < message.fast_len) {
       return kNotFast;
     }
-    const Message& message = messages_[by_plan_message_[plan_index]];
-    return decode_message(message, message.kernel, frame, out);
+    return message.kernel(message, load_le64(frame), frame.t_ns, out);
   }
 
  private:
@@ -102,8 +114,8 @@ class FastDecodeTable {
   };
   struct Message;
   // Writes the message's samples (plain ops first, then scaled ops) and returns their count.
-  // `words` are the frame's first 8 bytes read little-endian, then big-endian.
-  using Kernel = size_t (*)(const Message& message, const uint64_t* words, uint64_t t_ns,
+  // `le` is the frame's first 8 bytes read little-endian.
+  using Kernel = size_t (*)(const Message& message, uint64_t le, uint64_t t_ns,
                             Sample* out) noexcept;
   // The largest shape with its own kernel; larger messages run the loop kernel. Covers about
   // nine frames in ten of the Kona, RAV4 and Ford captures.
@@ -142,20 +154,13 @@ class FastDecodeTable {
   OpRange add_message(const DecoderPlan& plan, const MessagePlan& message);
   static Kernel kernel_for(unsigned plain_count, unsigned scaled_count) noexcept;
   template <unsigned kPlain, unsigned kScaled>
-  static size_t run_shape(const Message& message, const uint64_t* words, uint64_t t_ns,
-                          Sample* out) noexcept;
-  static size_t run_loops(const Message& message, const uint64_t* words, uint64_t t_ns,
-                          Sample* out) noexcept;
+  static size_t run_shape(const Message& message, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
+  static size_t run_loops(const Message& message, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
 
-  size_t decode_message(const Message& message, Kernel kernel, const CanFrame& frame,
-                        Sample* out) const noexcept {
-    if (frame.len < message.fast_len) {
-      return kNotFast;
-    }
-    uint64_t words[2];
-    std::memcpy(&words[0], frame.data, sizeof words[0]);
-    words[1] = __builtin_bswap64(words[0]);
-    return kernel(message, words, frame.t_ns, out);
+  static uint64_t load_le64(const CanFrame& frame) noexcept {
+    uint64_t le;
+    std::memcpy(&le, frame.data, sizeof le);
+    return le;
   }
 
   size_t bus_count_ = 0;
