@@ -157,11 +157,11 @@ DecoderCounters Decoder::counters(uint16_t bus) const noexcept {
 
 size_t Decoder::decode(const CanFrame& frame, std::span<Sample> out) noexcept {
   AG_CHECK(out.size() >= max_samples_per_frame_, "out is smaller than max_samples_per_frame");
-  const size_t count = fast_->decode(frame, out.data(), &sink_, unknown_ids_.data());
-  if (count != FastDecodeTable::kNotFast) [[likely]] {
-    return count;
-  }
-  return decode_slow(frame, out.data());
+  return fast_->decode(frame, out.data(), unknown_ids_.data(), &Decoder::slow_path, this);
+}
+
+size_t Decoder::slow_path(void* decoder, const CanFrame& frame, Sample* out) noexcept {
+  return static_cast<Decoder*>(decoder)->decode_slow(frame, out);
 }
 
 size_t Decoder::decode_slow(const CanFrame& frame, Sample* out) noexcept {

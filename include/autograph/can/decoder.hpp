@@ -87,6 +87,8 @@ class Decoder {
   // Frames the fast table does not cover: counting, extended identifiers, short frames,
   // multiplexing, float signals, signals beyond byte 8.
   size_t decode_slow(const CanFrame& frame, Sample* out) noexcept;
+  // decode_slow() as the fast table calls it (`decoder` is this Decoder).
+  static size_t slow_path(void* decoder, const CanFrame& frame, Sample* out) noexcept;
   size_t decode_general(const MessagePlan& message, const CanFrame& frame,
                         Sample* out) const noexcept;
   // Whether the multiplexors decoded so far in this frame select the op of `layout`.
@@ -98,7 +100,6 @@ class Decoder {
   std::vector<DecoderCounters> counters_;        // by bus index; the slow path's counts
   std::vector<uint64_t> unknown_ids_;            // by bus index; the fast path's unknown ids
   size_t max_samples_per_frame_ = 0;
-  Sample sink_;  // what the fast path writes for frames of unknown identifiers; means nothing
   uint64_t unknown_bus_ = 0;
 };
 
