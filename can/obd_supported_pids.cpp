@@ -17,7 +17,7 @@ Result<void> ObdSupportedPids::add_bitmap(uint8_t bitmap_pid, std::span<const ui
   }
   for (unsigned bit = 0; bit < 32; ++bit) {
     // Bit 7 of the first byte stands for bitmap_pid + 1.
-    if ((data[bit / 8] >> (7 - bit % 8) & 1u) != 0) {
+    if (((static_cast<unsigned>(data[bit / 8]) >> (7u - bit % 8u)) & 1u) != 0) {
       const unsigned pid = bitmap_pid + bit + 1;
       if (pid <= 0xFF) {
         bits_[pid / 8] = static_cast<uint8_t>(bits_[pid / 8] | 1u << (pid % 8));
@@ -28,7 +28,7 @@ Result<void> ObdSupportedPids::add_bitmap(uint8_t bitmap_pid, std::span<const ui
 }
 
 bool ObdSupportedPids::supports(uint8_t pid) const noexcept {
-  return (bits_[pid / 8] >> (pid % 8) & 1u) != 0;
+  return ((static_cast<unsigned>(bits_[pid / 8u]) >> (pid % 8u)) & 1u) != 0;
 }
 
 std::optional<uint8_t> ObdSupportedPids::next_bitmap(uint8_t bitmap_pid) const noexcept {
