@@ -71,8 +71,8 @@ std::pair<double, double> plausible_range(const std::string& path) {
       {"Vehicle.Acceleration.Longitudinal", {-10.5, 10.5}},
       {"Vehicle.AngularVelocity.Yaw", {-180, 180}},
       {"Vehicle.TraveledDistance", {0, 1000000}},
-      {"Vehicle.Powertrain.CombustionEngine.ECT", {-40, 150}},
-      {"Vehicle.Powertrain.CombustionEngine.EOT", {-40, 180}},
+      {"Vehicle.Powertrain.CombustionEngine.EngineCoolant.Temperature", {-40, 150}},
+      {"Vehicle.Powertrain.CombustionEngine.EngineOil.Temperature", {-40, 180}},
       {"Vehicle.Exterior.AirTemperature", {-50, 60}},
   };
   if (auto it = ranges.find(path); it != ranges.end()) {
