@@ -2,7 +2,10 @@
 
 #include <fmt/ranges.h>
 
+#include <time.h>
+
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -13,6 +16,8 @@
 #include "autograph/signing/key_store.hpp"
 #include "autograph/signing/random_bytes.hpp"
 #include "config/device_config.hpp"
+#include "daemon/live_buses.hpp"
+#include "daemon/systemd_notifier.hpp"
 #include "normaliser/vss_mapping.hpp"
 #include "normaliser/vss_normaliser.hpp"
 #include "pipeline/capture_replayer.hpp"
@@ -108,8 +113,8 @@ Result<void> apply_policy_in_force(const policy::StateDirectory& state,
   return {};
 }
 
-Result<std::unique_ptr<pipeline::FrameSource>> open_replay(const RunOptions& options,
-                                                           const Vehicle& vehicle) {
+Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_replay(const RunOptions& options,
+                                                                        const Vehicle& vehicle) {
   can::CandumpReaderOptions reader_options;
   reader_options.skip_bad_lines = true;
   Result<can::CandumpReader> reader = can::CandumpReader::open(
@@ -122,42 +127,77 @@ Result<std::unique_ptr<pipeline::FrameSource>> open_replay(const RunOptions& opt
   if (!replayer) {
     return tl::unexpected(replayer.error());
   }
-  return std::make_unique<pipeline::CaptureReplayer>(std::move(*replayer));
+  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
+  sources.push_back(std::make_unique<pipeline::CaptureReplayer>(std::move(*replayer)));
+  return sources;
 }
 
-void log_status(const pipeline::FramePipeline& frames, const pipeline::StorageWorker& storage) {
+void log_status(const pipeline::FramePipeline& frames, const pipeline::StorageWorker& storage,
+                const std::vector<const pipeline::FrameSource*>& sources) {
   const pipeline::PipelineCounters& c = frames.counters();
   pipeline::pipeline_logger()->info(
       "status: {} frames, {} samples, {} VSS samples, {} batches ({} lost to the queue, {} "
       "signing failures), {} stored, {} evicted from spools",
       c.frames, c.samples, c.vss_samples, c.batches, c.batches_lost, c.sign_failures,
       storage.stored(), storage.spool_drops());
+  for (const pipeline::FrameSource* source : sources) {
+    const pipeline::FrameSourceCounters& s = source->counters();
+    pipeline::pipeline_logger()->info(
+        "status: {}: {}, {} frames, {} kernel drops, {} bad frames, {} outages", source->name(),
+        s.down ? "down" : "up", s.frames, s.kernel_drops, s.bad_input, s.outages);
+  }
+}
+
+// Live buses (no replay): one SocketCAN source per configured interface, whose kernel filters
+// follow every policy the pipeline applies from now on.
+Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_live(
+    const config::DeviceConfig& config, pipeline::FramePipeline& frames,
+    std::optional<LiveBuses>& live) {
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  Result<LiveBuses> buses =
+      LiveBuses::open(config.can, static_cast<uint64_t>(now.tv_sec) * 1'000'000'000u +
+                                      static_cast<uint64_t>(now.tv_nsec));
+  if (!buses) {
+    return tl::unexpected(buses.error());
+  }
+  live.emplace(std::move(*buses));
+  frames.set_policy_listener([&live, &frames] { live->apply_filters(frames); });
+  live->apply_filters(frames);
+  return live->take_sources();
 }
 
 // Runs the storage thread and, on this thread, the reactor until it stops; then stops storage.
-Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source,
+Result<void> run_threads(std::vector<std::unique_ptr<pipeline::FrameSource>> sources, bool replay,
                          const policy::StateDirectory& state, const signing::Address& device,
                          pipeline::FramePipeline& frames, pipeline::StorageWorker& storage) {
-  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
-  sources.push_back(std::move(source));
+  const SystemdNotifier systemd;
+  std::vector<const pipeline::FrameSource*> watched;
+  for (const auto& source : sources) {
+    watched.push_back(source.get());
+  }
   pipeline::ReactorOptions reactor_options;
-  reactor_options.stop_when_sources_end = true;
+  reactor_options.stop_when_sources_end = replay;
+  reactor_options.tick_interval = systemd.watchdog_ping_interval();
+  reactor_options.on_tick = [&systemd] { systemd.watchdog(); };
+  reactor_options.on_stopping = [&systemd] { systemd.stopping(); };
   reactor_options.on_reload = [&] {
     if (Result<void> applied = apply_policy_in_force(state, device, frames, storage); !applied) {
       pipeline::pipeline_logger()->error("policy reload refused, the old one stays: {}",
                                          applied.error().message());
     }
   };
-  reactor_options.on_status = [&] { log_status(frames, storage); };
+  reactor_options.on_status = [&] { log_status(frames, storage, watched); };
   Result<pipeline::Reactor> reactor =
       pipeline::Reactor::create(frames, std::move(sources), std::move(reactor_options));
   if (!reactor) {
     return tl::unexpected(reactor.error());
   }
   storage.start();
+  systemd.ready();
   Result<void> ran = reactor->run();
   Result<void> stored = storage.stop();
-  log_status(frames, storage);
+  log_status(frames, storage, watched);
   if (!ran) {
     return ran;
   }
@@ -206,14 +246,18 @@ Result<void> run_pipeline(const RunOptions& options) {
   if (Result<void> applied = apply_policy_in_force(*state, device, frames, **storage); !applied) {
     return applied;
   }
-  Result<std::unique_ptr<pipeline::FrameSource>> source = open_replay(options, *vehicle);
-  if (!source) {
-    return tl::unexpected(source.error());
+  const bool replay = !options.replay.empty();
+  std::optional<LiveBuses> live;  // outlives the reactor, which calls its filter listener
+  Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> sources =
+      replay ? open_replay(options, *vehicle) : open_live(*config, frames, live);
+  if (!sources) {
+    return tl::unexpected(sources.error());
   }
-  pipeline::pipeline_logger()->info("device {} boot {}: replaying {} over {}",
-                                    device.to_checksum_hex(), *boot, options.replay.string(),
+  pipeline::pipeline_logger()->info("device {} boot {}: {} {} over {}", device.to_checksum_hex(),
+                                    *boot, replay ? "replaying" : "reading",
+                                    replay ? options.replay.string() : "live buses",
                                     fmt::join(bus_names, ","));
-  return run_threads(std::move(*source), *state, device, frames, **storage);
+  return run_threads(std::move(*sources), replay, *state, device, frames, **storage);
 }
 
 }  // namespace autograph::daemon
