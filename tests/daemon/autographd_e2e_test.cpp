@@ -1,7 +1,9 @@
 // autographd end to end on vcan0 + vcan1 in the QEMU guest (ctest: vm.autographd_e2e): the
-// real Kona capture replayed onto the buses with canplayer, batches signed into the spools,
-// checked against `autograph replay` of the same capture; an outage of vcan1; a flood while the
-// daemon is stopped; CPU time and peak RSS measured. Skipped, saying why, without vcan.
+// real Kona capture replayed onto the buses with canplayer, batches published over MQTT-TLS to
+// mosquitto in the guest and received by mosquitto_sub (every batch made arrives, `autograph
+// verify` accepts them, chains unbroken), compared with `autograph replay` of the same capture;
+// an outage of vcan1 (in the status events too); a flood while the daemon is stopped; CPU time
+// and peak RSS measured. Skipped, saying why, without vcan.
 //
 // What is compared, and why not more: the live daemon stamps frames with the kernel's receive
 // time, not the log's, so the policy's rate limiter (every 100 ms / 1000 ms) picks other frames
@@ -14,8 +16,11 @@
 // (3) the policy's rate must hold live: no two samples of a path closer than its every_ms; and
 // (4) every live value must be one that the path really takes in the capture (decoded and
 // normalised here from the same files).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +57,7 @@ const std::string kCli = AUTOGRAPH_CLI_PATH;
 const std::string kDaemon = AUTOGRAPHD_PATH;
 const std::string kKona = AUTOGRAPH_TEST_DATA_DIR "/hyundai-kona-ev";
 const std::string kMapping = AUTOGRAPH_SOURCE_DIR "/vehicles/hyundai-kona-ev/mapping.json";
+const char* const kCerts = AUTOGRAPH_E2E_CERTS;  // ca.crt, server.crt/.key (made at build time)
 
 uint64_t now_ms() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -68,7 +74,8 @@ std::string read_file(const fs::path& path) {
 
 // A test device (tests/daemon/make_test_device.sh) whose buses are named `bus0`/`bus1`; for
 // vcan names the Kona mapping is rewritten to them (the mapping names its buses can0/can1).
-fs::path make_device(const fs::path& dir, const std::string& bus0, const std::string& bus1) {
+fs::path make_device(const fs::path& dir, const std::string& bus0, const std::string& bus1,
+                     uint16_t port = 8883, const std::string& ca = "") {
   fs::create_directories(dir);
   std::string mapping = kMapping;
   if (bus0 != "can0") {
@@ -80,12 +87,14 @@ fs::path make_device(const fs::path& dir, const std::string& bus0, const std::st
   }
   const std::string make = std::string(AUTOGRAPH_SOURCE_DIR "/tests/daemon/make_test_device.sh ") +
                            dir.string() + " " + kCli + " " + kKona + " " + mapping + " " + bus0 +
-                           " " + bus1 + " 8883 " + (dir / "ca.pem").string() + " >/dev/null";
+                           " " + bus1 + " " + std::to_string(port) + " " +
+                           (ca.empty() ? (dir / "ca.pem").string() : ca) + " >/dev/null";
   EXPECT_EQ(shell(make.c_str()), 0);
   return dir / "config.json";
 }
 
-pid_t spawn(const std::vector<std::string>& args, const fs::path& err) {
+// Starts `args` with stderr appended to `err` and, when `out` is given, stdout written to it.
+pid_t spawn(const std::vector<std::string>& args, const fs::path& err, const fs::path& out = {}) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     std::vector<char*> argv;
@@ -94,6 +103,9 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& err) {
     }
     argv.push_back(nullptr);
     std::FILE* redirected = std::freopen(err.c_str(), "a", stderr);
+    if (!out.empty()) {
+      redirected = std::freopen(out.c_str(), "w", stdout);
+    }
     static_cast<void>(redirected);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
@@ -147,33 +159,33 @@ struct Daemon {
 };
 
 struct Batch {
+  std::string stream;
+  uint64_t seq = 0;
   uint64_t from = 0;
   uint64_t kernel_drops = 0;
   std::map<std::string, std::vector<std::pair<uint64_t, double>>> signals;  // (Unix ms, value)
 };
 
-// Every batch of one stream's spool: verified (signature, device), chain unbroken.
-std::vector<Batch> spooled(const fs::path& dir) {
+// Verifies every envelope (signature, device) and the chains (no gap, fork or broken prev);
+// returns the batches of `stream` (all streams when empty). `where` names them in failures.
+std::vector<Batch> verified_batches(const std::vector<std::string>& envelopes,
+                                    const std::string& where, const std::string& stream = "") {
   std::vector<Batch> out;
-  Result<spool::Spool> spool = spool::Spool::open({.dir = dir});
-  EXPECT_TRUE(spool.has_value()) << dir << ": " << spool.error().message();
   signing::ChainVerifier chain;
-  uint64_t after = 0;
-  for (int guard = 0; spool && guard < 100000; ++guard) {
-    Result<std::optional<spool::SpoolRecord>> record = spool->next_pending(after);
-    if (!record || !*record) {
-      break;
-    }
-    after = (*record)->id;
-    const std::string text((*record)->bytes.begin(), (*record)->bytes.end());
+  for (const std::string& text : envelopes) {
     Result<signing::VerifiedEnvelope> envelope = signing::verify_envelope(text, std::nullopt);
-    EXPECT_TRUE(envelope.has_value()) << envelope.error().message();
+    EXPECT_TRUE(envelope.has_value()) << where << ": " << envelope.error().message();
     if (!envelope) {
       continue;
     }
     chain.add(*envelope);
+    if (!stream.empty() && envelope->stream != stream) {
+      continue;
+    }
     const nlohmann::json data = nlohmann::json::parse(envelope->data);
     Batch batch;
+    batch.stream = envelope->stream;
+    batch.seq = envelope->seq;
     batch.from = data.at("from").get<uint64_t>();
     batch.kernel_drops = data.at("dropped").at("kernel").get<uint64_t>();
     for (const auto& [path, samples] : data.at("signals").items()) {
@@ -185,10 +197,116 @@ std::vector<Batch> spooled(const fs::path& dir) {
     out.push_back(std::move(batch));
   }
   for (const signing::ChainFinding& finding : chain.findings()) {
-    EXPECT_FALSE(finding.is_error()) << dir << ": " << finding.message;
+    EXPECT_FALSE(finding.is_error()) << where << ": " << finding.message;
   }
   return out;
 }
+
+// The envelopes still pending in one stream's spool, in order.
+std::vector<std::string> spool_envelopes(const fs::path& dir) {
+  std::vector<std::string> out;
+  Result<spool::Spool> spool = spool::Spool::open({.dir = dir});
+  EXPECT_TRUE(spool.has_value()) << dir << ": " << spool.error().message();
+  uint64_t after = 0;
+  for (int guard = 0; spool && guard < 100000; ++guard) {
+    Result<std::optional<spool::SpoolRecord>> record = spool->next_pending(after);
+    if (!record || !*record) {
+      break;
+    }
+    after = (*record)->id;
+    out.emplace_back((*record)->bytes.begin(), (*record)->bytes.end());
+  }
+  return out;
+}
+
+std::vector<Batch> spooled(const fs::path& dir) {
+  return verified_batches(spool_envelopes(dir), dir.string());
+}
+
+// One envelope per line, as mosquitto_sub prints the messages it receives.
+std::vector<std::string> lines_of(const fs::path& file) {
+  std::vector<std::string> out;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) {
+      out.push_back(line);
+    }
+  }
+  return out;
+}
+
+// The next seq a stream's chain continues with (its cursor file in the state directory).
+uint64_t next_seq(const fs::path& state, const std::string& stream) {
+  std::istringstream cursor(read_file(state / "streams" / (stream + ".cursor")));
+  std::string magic, version;
+  uint64_t seq = 0;
+  cursor >> magic >> version >> seq;
+  return seq;
+}
+
+uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  static_cast<void>(::close(fd));
+  return ntohs(address.sin_port);
+}
+
+// mosquitto with TLS on a free loopback port of the guest, with the certificates made on the
+// host (tests/mqtt/make_test_certs.sh at build time). The guest has no lo up and no /etc/hosts
+// until this sets them up ("localhost" is the name the server certificate carries). Leaves them
+// so: the guest is thrown away after the run.
+class GuestBroker {
+ public:
+  explicit GuestBroker(const fs::path& dir) : dir_(dir), port_(0) {
+    EXPECT_EQ(shell("ip link set lo up"), 0);
+    fs::create_directories("/etc");
+    if (!fs::exists("/etc/hosts")) {
+      std::ofstream("/etc/hosts") << "127.0.0.1 localhost\n";
+    }
+    if (!fs::exists("/etc/nsswitch.conf")) {
+      std::ofstream("/etc/nsswitch.conf") << "hosts: files\n";
+    }
+    port_ = free_port();
+    std::ofstream(dir / "mosquitto.conf")
+        << "per_listener_settings false\nallow_anonymous true\nuser root\n"
+        << "log_dest file " << (dir / "mosquitto.log").string() << "\nlog_type all\n"
+        << "listener " << port_ << " 127.0.0.1\ncafile " << kCerts << "/ca.crt\ncertfile " << kCerts
+        << "/server.crt\nkeyfile " << kCerts << "/server.key\n";
+    pid_ = spawn({"mosquitto", "-c", (dir / "mosquitto.conf").string()}, dir / "mosquitto.err");
+    EXPECT_TRUE(wait_for_text(dir / "mosquitto.log", "Opening ipv4 listen socket", 10s))
+        << read_file(dir / "mosquitto.err");
+  }
+  ~GuestBroker() {
+    ::kill(pid_, SIGTERM);
+    wait_for(pid_, 2000ms);
+  }
+  GuestBroker(const GuestBroker&) = delete;
+  GuestBroker& operator=(const GuestBroker&) = delete;
+
+  // mosquitto_sub on `topic` (QoS 1), printing each message's payload as a line to `out`;
+  // returns once the broker has its subscription.
+  pid_t subscribe(const std::string& topic, const fs::path& out) {
+    const pid_t pid =
+        spawn({"mosquitto_sub", "-h", "localhost", "-p", std::to_string(port_), "--cafile",
+               std::string(kCerts) + "/ca.crt", "-q", "1", "-i", "e2e-subscriber", "-t", topic},
+              dir_ / "mosquitto_sub.err", out);
+    EXPECT_TRUE(
+        wait_for_text(dir_ / "mosquitto.log", "Received SUBSCRIBE from e2e-subscriber", 10s))
+        << read_file(dir_ / "mosquitto_sub.err");
+    return pid;
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  fs::path dir_;
+  uint16_t port_;
+  pid_t pid_ = -1;
+};
 
 // One VSS path's samples over a run: values, and the span of their times (Unix ms).
 struct PathSamples {
@@ -286,21 +404,56 @@ class AutographdOnVcan : public ::testing::Test {
   std::string capture_;
 };
 
-TEST_F(AutographdOnVcan, GivesTheSignalsThatAReplayOfTheSameCaptureGives) {
-  const fs::path live_config = make_device(root_ / "live", "vcan0", "vcan1");
-  const fs::path replay_config = make_device(root_ / "replay", "can0", "can1");
+TEST_F(AutographdOnVcan, PublishesEveryBatchWithTheSignalsThatAReplayOfTheCaptureGives) {
+  fs::create_directories(root_);
+  GuestBroker broker(root_);
+  const fs::path live_config =
+      make_device(root_ / "live", "vcan0", "vcan1", broker.port(), std::string(kCerts) + "/ca.crt");
+  // The reference replay publishes nowhere (nothing listens on its port): its spool keeps all.
+  const fs::path replay_config = make_device(root_ / "replay", "can0", "can1", free_port());
+  const pid_t subscriber = broker.subscribe("autograph/#", root_ / "received.jsonl");
   Daemon daemon(live_config, root_ / "live.log");
   play("-I " + capture_ + " vcan0=can0 vcan1=can1");  // real time, 10.8 s
-  std::this_thread::sleep_for(500ms);
+  // Every open batch reaches its deadline (5 s at most) and is published; then all of them,
+  // as many as each chain's cursor counts, must have arrived at the subscriber.
+  std::this_thread::sleep_for(6s);
+  const auto all_arrived = [&] {
+    const std::vector<Batch> got = verified_batches(lines_of(root_ / "received.jsonl"), "");
+    size_t expected = 0;
+    for (const std::string stream : {"insurer", "fleet"}) {
+      expected += next_seq(root_ / "live/state", stream);
+    }
+    return got.size() == expected;
+  };
+  for (int i = 0; i < 100 && !all_arrived(); ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
   ASSERT_TRUE(daemon.stop()) << read_file(daemon.log);
+  ::kill(subscriber, SIGTERM);
+  wait_for(subscriber, 2000ms);
+  ASSERT_EQ(shell((kCli + " verify " + (root_ / "received.jsonl").string()).c_str()), 0)
+      << "autograph verify: signatures and chains of what the subscriber received";
+  const std::vector<std::string> received = lines_of(root_ / "received.jsonl");
+  for (const std::string stream : {"insurer", "fleet"}) {
+    const std::vector<Batch> batches = verified_batches(received, "received", stream);
+    const uint64_t made = next_seq(root_ / "live/state", stream);
+    ASSERT_GT(made, 0u) << stream;
+    ASSERT_EQ(batches.size(), made) << stream << ": every batch made arrived";
+    std::set<uint64_t> seqs;
+    for (const Batch& batch : batches) {
+      seqs.insert(batch.seq);
+    }
+    EXPECT_EQ(seqs.size(), made);
+    EXPECT_EQ(*seqs.rbegin(), made - 1) << stream;
+  }
   ASSERT_EQ(shell((kCli + " replay --config " + replay_config.string() + " --log " + capture_ +
-                   " --speed max 2>/dev/null")
+                   " --speed max --drain-timeout 0 2>/dev/null")
                       .c_str()),
             0);
   const std::map<std::string, std::set<double>> real = capture_values();
   const std::map<std::string, uint64_t> every_ms = {{"insurer", 1000}, {"fleet", 100}};
   for (const std::string stream : {"insurer", "fleet"}) {
-    const auto live = samples_by_path(spooled(root_ / "live/spool" / stream));
+    const auto live = samples_by_path(verified_batches(received, "received", stream));
     const auto replay = samples_by_path(spooled(root_ / "replay/spool" / stream));
     ASSERT_FALSE(replay.empty());
     EXPECT_EQ(live.size(), replay.size()) << stream << ": the same VSS paths";
@@ -330,6 +483,11 @@ TEST_F(AutographdOnVcan, GivesTheSignalsThatAReplayOfTheSameCaptureGives) {
 
 TEST_F(AutographdOnVcan, SurvivesAnOutageOfOneBusAndCountsKernelDropsWhileStopped) {
   const fs::path config = make_device(root_ / "live", "vcan0", "vcan1");
+  {  // a status event every 2 s, so that the outage shows in one
+    nlohmann::json document = nlohmann::json::parse(read_file(config));
+    document["status_interval_s"] = 2;
+    std::ofstream(config) << document.dump();
+  }
   ASSERT_EQ(shell(("grep ' can0 ' " + capture_ + " > " + (root_ / "can0.log").string() +
                    " && grep ' can1 ' " + capture_ + " > " + (root_ / "can1.log").string())
                       .c_str()),
@@ -392,6 +550,24 @@ TEST_F(AutographdOnVcan, SurvivesAnOutageOfOneBusAndCountsKernelDropsWhileStoppe
     }
   }
   EXPECT_GT(wheel_after, 10u) << "vcan1 resumed after its outage";
+  // The status events (spooled: no control endpoint here): vcan1 reported down in one, with
+  // vcan0 up; the last one has vcan1 up again after its one outage.
+  bool seen_down = false;
+  nlohmann::json last_sources;
+  for (const std::string& text : spool_envelopes(root_ / "live/spool/status")) {
+    Result<signing::VerifiedEnvelope> event = signing::verify_envelope(text, std::nullopt);
+    ASSERT_TRUE(event.has_value()) << event.error().message();
+    last_sources = nlohmann::json::parse(event->data).at("sources");
+    ASSERT_EQ(last_sources.size(), 2u);
+    seen_down =
+        seen_down || (last_sources[1].at("down") == true && last_sources[0].at("down") == false);
+  }
+  EXPECT_TRUE(seen_down) << "a status event during the outage shows vcan1 down";
+  ASSERT_EQ(last_sources.size(), 2u);
+  EXPECT_EQ(last_sources[1].at("name"), "vcan1");
+  EXPECT_EQ(last_sources[1].at("outages"), 1);
+  EXPECT_EQ(last_sources[1].at("down"), false);
+  EXPECT_EQ(last_sources[0].at("outages"), 0);
   for (const auto* stream : {&insurer, &fleet}) {
     uint64_t reported = 0;
     for (const Batch& batch : *stream) {

@@ -6,7 +6,7 @@
 #
 # BUS0/BUS1 name the interfaces of can0 (P-CAN) and can1 (C-CAN). Grantees: "insurer" gets
 # Vehicle.Speed once a second in 2 s batches; "fleet" gets every Vehicle.* signal every 100 ms in
-# batches of at most 100 samples; both publish to 127.0.0.1:MQTT_PORT (CA_FILE) on the topics
+# batches of at most 100 samples; both publish to localhost:MQTT_PORT (CA_FILE) on the topics
 # autograph/insurer and autograph/fleet. POSIX sh: it also runs in the QEMU guest (busybox).
 set -eu
 [ $# -eq 8 ] || { echo "usage: $0 DIR AUTOGRAPH KONA_DBC_DIR MAPPING BUS0 BUS1 PORT CA" >&2; exit 2; }
@@ -21,7 +21,7 @@ owner=$("$cli" keygen --key "$dir/owner.key" 2>&1 | address)
 "$cli" pair --owner "$owner" --key "$dir/state/device.key" --state "$dir/state" >/dev/null
 
 endpoint() {
-  printf '{"host": "127.0.0.1", "port": %s, "ca": "%s", "topic": "autograph/%s"}' "$port" "$ca" "$1"
+  printf '{"host": "localhost", "port": %s, "ca": "%s", "topic": "autograph/%s"}' "$port" "$ca" "$1"
 }
 cat >"$dir/policy.json" <<JSON
 {"device": "$device", "version": 1, "issued": "2026-01-01T00:00:00Z",
