@@ -29,9 +29,16 @@ namespace autograph::config {
 inline constexpr std::string_view kDefaultStateDir = "/var/lib/autograph";
 
 struct CanInterface {
-  std::string name;                    // network interface, 1..15 of A-Z a-z 0-9 _ - .
-  uint32_t bitrate = 0;                // bit/s, 10,000..1,000,000
-  std::optional<uint32_t> restart_ms;  // automatic restart after bus-off, 0..60,000 ms
+  std::string name;  // network interface, 1..15 of A-Z a-z 0-9 _ - .
+  // bit/s, 10,000..1,000,000, set through libsocketcan when the daemon finds the interface down;
+  // 0 (absent): the system configures the controller (ip link, systemd-networkd).
+  uint32_t bitrate = 0;
+  // The daemon restarts the controller this long after bus-off, 0..60,000 ms; absent: the
+  // kernel's own restart-ms or an operator does.
+  std::optional<uint32_t> restart_ms;
+  // "timestamps": "software" (default, the kernel's receive time) or "hardware" (the
+  // controller's, where its driver provides them).
+  bool hardware_timestamps = false;
 };
 
 struct VehicleProfile {

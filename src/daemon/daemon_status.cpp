@@ -67,6 +67,12 @@ void DaemonStatus::log(const pipeline::StatusEvent& event) const {
       c.frames, c.samples, c.vss_samples, c.batches, c.batches_lost, c.sign_failures,
       storage_.stored(), event.spool_drops, pending, connected, event.endpoints.size(),
       event.policy_version);
+  for (const pipeline::SourceStatus& source : event.sources) {
+    const pipeline::FrameSourceCounters& s = source.counters;
+    pipeline::pipeline_logger()->info(
+        "status: {}: {}, {} frames, {} kernel drops, {} bad frames, {} outages", source.name,
+        s.down ? "down" : "up", s.frames, s.kernel_drops, s.bad_input, s.outages);
+  }
 }
 
 }  // namespace autograph::daemon

@@ -5,8 +5,11 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -18,6 +21,8 @@
 #include "autograph/signing/random_bytes.hpp"
 #include "config/device_config.hpp"
 #include "daemon/daemon_status.hpp"
+#include "daemon/live_buses.hpp"
+#include "daemon/systemd_notifier.hpp"
 #include "normaliser/vss_mapping.hpp"
 #include "normaliser/vss_normaliser.hpp"
 #include "pipeline/capture_replayer.hpp"
@@ -138,8 +143,8 @@ Result<void> apply_policy_in_force(const Wiring& w) {
   return {};
 }
 
-Result<std::unique_ptr<pipeline::FrameSource>> open_replay(const RunOptions& options,
-                                                           const Vehicle& vehicle) {
+Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_replay(const RunOptions& options,
+                                                                        const Vehicle& vehicle) {
   can::CandumpReaderOptions reader_options;
   reader_options.skip_bad_lines = true;
   Result<can::CandumpReader> reader = can::CandumpReader::open(
@@ -152,7 +157,28 @@ Result<std::unique_ptr<pipeline::FrameSource>> open_replay(const RunOptions& opt
   if (!replayer) {
     return tl::unexpected(replayer.error());
   }
-  return std::make_unique<pipeline::CaptureReplayer>(std::move(*replayer));
+  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
+  sources.push_back(std::make_unique<pipeline::CaptureReplayer>(std::move(*replayer)));
+  return sources;
+}
+
+// Live buses (no replay): one SocketCAN source per configured interface, whose kernel filters
+// follow every policy the pipeline applies from now on.
+Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_live(
+    const config::DeviceConfig& config, pipeline::FramePipeline& frames,
+    std::optional<LiveBuses>& live) {
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  Result<LiveBuses> buses =
+      LiveBuses::open(config.can, static_cast<uint64_t>(now.tv_sec) * 1'000'000'000u +
+                                      static_cast<uint64_t>(now.tv_nsec));
+  if (!buses) {
+    return tl::unexpected(buses.error());
+  }
+  live.emplace(std::move(*buses));
+  frames.set_policy_listener([&live, &frames] { live->apply_filters(frames); });
+  live->apply_filters(frames);
+  return live->take_sources();
 }
 
 // The control endpoint, when configured: where the status stream goes, and the policy topic,
@@ -191,15 +217,17 @@ Result<std::unique_ptr<pipeline::StorageWorker>> make_storage(
 }
 
 // Runs the storage thread and, on this thread, the reactor until it stops; then stops storage.
-Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source, const Wiring& w,
-                         std::chrono::seconds status_interval,
+Result<void> run_threads(std::vector<std::unique_ptr<pipeline::FrameSource>> sources, bool replay,
+                         const Wiring& w, std::chrono::seconds status_interval,
                          std::chrono::milliseconds drain_timeout) {
-  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
-  sources.push_back(std::move(source));
+  const SystemdNotifier systemd;
   pipeline::ReactorOptions reactor_options;
-  reactor_options.stop_when_sources_end = true;
+  reactor_options.stop_when_sources_end = replay;
   reactor_options.status_interval = status_interval;
   reactor_options.reload_fd = w.inbox.reload_fd();
+  reactor_options.tick_interval = systemd.watchdog_ping_interval();
+  reactor_options.on_tick = [&systemd] { systemd.watchdog(); };
+  reactor_options.on_stopping = [&systemd] { systemd.stopping(); };
   reactor_options.on_reload = [&w] {
     if (Result<void> applied = apply_policy_in_force(w); !applied) {
       pipeline::pipeline_logger()->error("policy reload refused, the old one stays: {}",
@@ -215,6 +243,7 @@ Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source, const Wi
   }
   running = &reactor->sources();
   w.storage.start();
+  systemd.ready();
   Result<void> ran = reactor->run();
   // The capture ended (not a signal): publish what is spooled, for at most the drain timeout,
   // unless SIGTERM or SIGINT comes first.
@@ -292,15 +321,19 @@ Result<void> run_pipeline(const RunOptions& options) {
   if (Result<void> applied = apply_policy_in_force(wiring); !applied) {
     return applied;
   }
-  Result<std::unique_ptr<pipeline::FrameSource>> source = open_replay(options, *vehicle);
-  if (!source) {
-    return tl::unexpected(source.error());
+  const bool replay = !options.replay.empty();
+  std::optional<LiveBuses> live;  // outlives the reactor, which calls its filter listener
+  Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> sources =
+      replay ? open_replay(options, *vehicle) : open_live(*config, frames, live);
+  if (!sources) {
+    return tl::unexpected(sources.error());
   }
-  pipeline::pipeline_logger()->info("device {} boot {}: replaying {} over {}",
-                                    device.to_checksum_hex(), *boot, options.replay.string(),
+  pipeline::pipeline_logger()->info("device {} boot {}: {} {} over {}", device.to_checksum_hex(),
+                                    *boot, replay ? "replaying" : "reading",
+                                    replay ? options.replay.string() : "live buses",
                                     fmt::join(bus_names, ","));
-  return run_threads(std::move(*source), wiring, std::chrono::seconds(config->status_interval_s),
-                     options.drain_timeout);
+  return run_threads(std::move(*sources), replay, wiring,
+                     std::chrono::seconds(config->status_interval_s), options.drain_timeout);
 }
 
 }  // namespace autograph::daemon
