@@ -77,7 +77,9 @@ VehicleProfile read_vehicle(const Json& value, const std::vector<CanInterface>& 
 }
 
 DeviceConfig read_config(const Json& document, const std::filesystem::path& base_dir) {
-  const JsonObjectReader object(document, "", {"can", "vehicle", "key", "state_dir", "spool"});
+  const JsonObjectReader object(
+      document, "",
+      {"can", "vehicle", "key", "state_dir", "spool", "control", "status_interval_s"});
   DeviceConfig config;
   const Json& can = object.array("can", 1, 8);
   std::set<std::string> names;
@@ -106,6 +108,11 @@ DeviceConfig read_config(const Json& document, const std::filesystem::path& base
         reader.optional_integer("max_bytes", int64_t{1} << 20, int64_t{1} << 40)
             .value_or(int64_t{64} << 20));
   }
+  if (const Json* control = object.optional("control")) {
+    config.control = read_control_endpoint(*control, "control", base_dir);
+  }
+  config.status_interval_s =
+      static_cast<uint32_t>(object.optional_integer("status_interval_s", 1, 86'400).value_or(60));
   return config;
 }
 

@@ -1,7 +1,11 @@
 #include "daemon/pipeline_runner.hpp"
 
 #include <fmt/ranges.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -18,6 +22,7 @@
 #include "pipeline/capture_replayer.hpp"
 #include "pipeline/frame_pipeline.hpp"
 #include "pipeline/pipeline_logger.hpp"
+#include "pipeline/publish_target.hpp"
 #include "pipeline/reactor.hpp"
 #include "pipeline/storage_worker.hpp"
 #include "pipeline/stream_cursor_file.hpp"
@@ -30,6 +35,14 @@ namespace autograph::daemon {
 namespace {
 
 constexpr size_t kQueueCapacity = 256;  // signed batches between the two threads
+
+sigset_t stop_signal_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
 
 struct Vehicle {
   std::vector<std::string> bus_names;
@@ -72,10 +85,11 @@ Result<Vehicle> load_vehicle(const config::DeviceConfig& config) {
   return Vehicle{std::move(names), std::move(*decoder), std::move(normaliser)};
 }
 
-// Puts the policy in force (as the state directory holds it, verified again) into the pipeline.
+// Puts the policy in force (as the state directory holds it, verified again) into the pipeline,
+// and its grantees' endpoints into the publisher thread.
 Result<void> apply_policy_in_force(const policy::StateDirectory& state,
                                    const signing::Address& device, pipeline::FramePipeline& frames,
-                                   const pipeline::StorageWorker& storage) {
+                                   pipeline::StorageWorker& storage) {
   const policy::SystemClock clock;
   Result<policy::PolicyVerifier> verifier = policy::PolicyVerifier::open(state, device, clock);
   if (!verifier) {
@@ -103,6 +117,7 @@ Result<void> apply_policy_in_force(const policy::StateDirectory& state,
     cursors.push_back(*cursor);
   }
   frames.apply_policy(std::move(*gate), in_force->hash, cursors);
+  storage.set_targets(pipeline::publish_targets(in_force->policy, device.to_checksum_hex()));
   pipeline::pipeline_logger()->info("policy version {} in force, {} grantees",
                                     in_force->policy.version, cursors.size());
   return {};
@@ -137,7 +152,8 @@ void log_status(const pipeline::FramePipeline& frames, const pipeline::StorageWo
 // Runs the storage thread and, on this thread, the reactor until it stops; then stops storage.
 Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source,
                          const policy::StateDirectory& state, const signing::Address& device,
-                         pipeline::FramePipeline& frames, pipeline::StorageWorker& storage) {
+                         pipeline::FramePipeline& frames, pipeline::StorageWorker& storage,
+                         std::chrono::milliseconds drain_timeout) {
   std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
   sources.push_back(std::move(source));
   pipeline::ReactorOptions reactor_options;
@@ -156,7 +172,17 @@ Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source,
   }
   storage.start();
   Result<void> ran = reactor->run();
-  Result<void> stored = storage.stop();
+  // The capture ended (not a signal): publish what is spooled, for at most the drain timeout,
+  // unless SIGTERM or SIGINT comes first.
+  const bool ended = std::all_of(reactor->sources().begin(), reactor->sources().end(),
+                                 [](const auto& each) { return each->finished(); });
+  const sigset_t stop_signals = stop_signal_set();
+  const int cancel_fd = ended ? ::signalfd(-1, &stop_signals, SFD_CLOEXEC) : -1;
+  Result<void> stored =
+      storage.stop(ended ? drain_timeout : std::chrono::milliseconds(0), cancel_fd);
+  if (cancel_fd >= 0) {
+    ::close(cancel_fd);
+  }
   log_status(frames, storage);
   if (!ran) {
     return ran;
@@ -192,8 +218,13 @@ Result<void> run_pipeline(const RunOptions& options) {
     return tl::unexpected(boot.error());
   }
   pipeline::BoundedQueue<pipeline::OutgoingBatch> reactor_to_storage(kQueueCapacity);
-  Result<std::unique_ptr<pipeline::StorageWorker>> storage = pipeline::StorageWorker::create(
-      reactor_to_storage, {config->spool_dir, config->state_dir, config->spool_max_bytes});
+  pipeline::StorageOptions storage_options;
+  storage_options.spool_dir = config->spool_dir;
+  storage_options.state_dir = config->state_dir;
+  storage_options.spool_max_bytes = config->spool_max_bytes;
+  storage_options.session.client_id = device.to_checksum_hex();
+  Result<std::unique_ptr<pipeline::StorageWorker>> storage =
+      pipeline::StorageWorker::create(reactor_to_storage, std::move(storage_options));
   if (!storage) {
     return tl::unexpected(storage.error());
   }
@@ -213,7 +244,7 @@ Result<void> run_pipeline(const RunOptions& options) {
   pipeline::pipeline_logger()->info("device {} boot {}: replaying {} over {}",
                                     device.to_checksum_hex(), *boot, options.replay.string(),
                                     fmt::join(bus_names, ","));
-  return run_threads(std::move(*source), *state, device, frames, **storage);
+  return run_threads(std::move(*source), *state, device, frames, **storage, options.drain_timeout);
 }
 
 }  // namespace autograph::daemon
