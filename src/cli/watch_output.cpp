@@ -61,7 +61,7 @@ std::string compact(const Json& value, size_t limit) {
 void append_signal_rows(std::string& out, const Json& signals, const VssUnits& units) {
   for (const auto& [path, samples] : signals.items()) {
     if (!samples.is_array() || samples.empty()) {
-      fmt::format_to(std::back_inserter(out), "  {:<52} {}\n", printable(path),
+      fmt::format_to(std::back_inserter(out), "  {:<60} {}\n", printable(path),
                      compact(samples, 40));
       continue;
     }
@@ -69,7 +69,7 @@ void append_signal_rows(std::string& out, const Json& signals, const VssUnits& u
     const std::string value =
         last.is_array() && last.size() == 2 ? compact(last[1], 24) : compact(last, 24);
     const auto unit = units.find(path);
-    fmt::format_to(std::back_inserter(out), "  {:<52} {:>5} x   last {}{}{}\n", printable(path),
+    fmt::format_to(std::back_inserter(out), "  {:<60} {:>5} x   last {}{}{}\n", printable(path),
                    samples.size(), value, unit == units.end() ? "" : " ",
                    unit == units.end() ? "" : printable(unit->second));
   }
