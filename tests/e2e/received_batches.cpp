@@ -24,6 +24,8 @@ ReceivedBatches ReceivedBatches::parse(const std::string& text) {
     data_by_seq[seq] = nlohmann::json::parse(parsed["data"].get<std::string>());
   }
   for (const auto& [seq, data] : data_by_seq) {
+    out.boot_by_seq[seq] = data["boot"].get<std::string>();
+    out.policy_by_seq[seq] = data["policy"].get<std::string>();
     const int64_t from = data["from"].get<int64_t>();
     for (const auto& [path, samples] : data["signals"].items()) {
       for (const auto& sample : samples) {

@@ -20,6 +20,8 @@ struct ReceivedBatches {
   std::vector<nlohmann::json> lines;  // every JSON line, in arrival order
   std::vector<uint64_t> seqs;         // seqs of the signal batches that are not duplicates
   std::map<std::string, std::vector<ReceivedSample>> samples;  // by VSS path, in seq order
+  std::map<uint64_t, std::string> boot_by_seq;                 // data.boot of each batch
+  std::map<uint64_t, std::string> policy_by_seq;               // data.policy of each batch
 
   // Reads the watch output `text`; lines that are not JSON objects (none expected) are kept
   // out. Duplicate lines (chain "duplicate") are skipped for seqs and samples.
