@@ -17,13 +17,16 @@
 #include "autograph/signing/key_store.hpp"
 #include "autograph/signing/random_bytes.hpp"
 #include "config/device_config.hpp"
+#include "daemon/daemon_status.hpp"
 #include "normaliser/vss_mapping.hpp"
 #include "normaliser/vss_normaliser.hpp"
 #include "pipeline/capture_replayer.hpp"
 #include "pipeline/frame_pipeline.hpp"
 #include "pipeline/pipeline_logger.hpp"
+#include "pipeline/policy_inbox.hpp"
 #include "pipeline/publish_target.hpp"
 #include "pipeline/reactor.hpp"
+#include "pipeline/status_reporter.hpp"
 #include "pipeline/storage_worker.hpp"
 #include "pipeline/stream_cursor_file.hpp"
 #include "policy/clock.hpp"
@@ -43,6 +46,16 @@ sigset_t stop_signal_set() {
   sigaddset(&set, SIGINT);
   return set;
 }
+
+// What the reactor's callbacks work on; all of it lives in run_pipeline's frame.
+struct Wiring {
+  const policy::StateDirectory& state;
+  const signing::Address& device;
+  pipeline::FramePipeline& frames;
+  pipeline::StorageWorker& storage;
+  pipeline::PolicyInbox& inbox;
+  DaemonStatus& status;
+};
 
 struct Vehicle {
   std::vector<std::string> bus_names;
@@ -86,38 +99,40 @@ Result<Vehicle> load_vehicle(const config::DeviceConfig& config) {
 }
 
 // Puts the policy in force (as the state directory holds it, verified again) into the pipeline,
-// and its grantees' endpoints into the publisher thread.
-Result<void> apply_policy_in_force(const policy::StateDirectory& state,
-                                   const signing::Address& device, pipeline::FramePipeline& frames,
-                                   pipeline::StorageWorker& storage) {
+// its grantees' endpoints into the publisher thread, and its version into the status event.
+Result<void> apply_policy_in_force(const Wiring& w) {
   const policy::SystemClock clock;
-  Result<policy::PolicyVerifier> verifier = policy::PolicyVerifier::open(state, device, clock);
+  Result<policy::PolicyVerifier> verifier = policy::PolicyVerifier::open(w.state, w.device, clock);
   if (!verifier) {
     return tl::unexpected(verifier.error());
   }
   const policy::VerifiedPolicy* in_force = verifier->in_force();
   if (in_force == nullptr) {
+    if (verifier->load_refusal()) {
+      w.inbox.record(*verifier->load_refusal());
+    }
     const std::string why = verifier->load_refusal() ? verifier->load_refusal()->message
                                                      : std::string("none was ever installed");
-    return fail(ErrorCode::kFailedPrecondition, "{}: no policy in force: {}", state.path().string(),
-                why);
+    return fail(ErrorCode::kFailedPrecondition, "{}: no policy in force: {}",
+                w.state.path().string(), why);
   }
   Result<policy::PolicyGate> gate =
-      policy::PolicyGate::compile(in_force->policy, frames.normaliser().vss_paths());
+      policy::PolicyGate::compile(in_force->policy, w.frames.normaliser().vss_paths());
   if (!gate) {
     return tl::unexpected(gate.error());
   }
   std::vector<signing::StreamCursor> cursors;
   for (const policy::Grantee& grantee : in_force->policy.grantees) {
     Result<signing::StreamCursor> cursor =
-        pipeline::StreamCursorFile(storage.cursor_path(grantee.name)).load();
+        pipeline::StreamCursorFile(w.storage.cursor_path(grantee.name)).load();
     if (!cursor) {
       return tl::unexpected(cursor.error());
     }
     cursors.push_back(*cursor);
   }
-  frames.apply_policy(std::move(*gate), in_force->hash, cursors);
-  storage.set_targets(pipeline::publish_targets(in_force->policy, device.to_checksum_hex()));
+  w.frames.apply_policy(std::move(*gate), in_force->hash, cursors);
+  w.storage.set_targets(pipeline::publish_targets(in_force->policy, w.device.to_checksum_hex()));
+  w.status.set_policy(in_force->policy.version, in_force->hash);
   pipeline::pipeline_logger()->info("policy version {} in force, {} grantees",
                                     in_force->policy.version, cursors.size());
   return {};
@@ -140,37 +155,66 @@ Result<std::unique_ptr<pipeline::FrameSource>> open_replay(const RunOptions& opt
   return std::make_unique<pipeline::CaptureReplayer>(std::move(*replayer));
 }
 
-void log_status(const pipeline::FramePipeline& frames, const pipeline::StorageWorker& storage) {
-  const pipeline::PipelineCounters& c = frames.counters();
-  pipeline::pipeline_logger()->info(
-      "status: {} frames, {} samples, {} VSS samples, {} batches ({} lost to the queue, {} "
-      "signing failures), {} stored, {} evicted from spools",
-      c.frames, c.samples, c.vss_samples, c.batches, c.batches_lost, c.sign_failures,
-      storage.stored(), storage.spool_drops());
+// The control endpoint, when configured: where the status stream goes, and the policy topic,
+// whose messages go to `inbox`.
+void add_control(const config::DeviceConfig& config, const std::string& device,
+                 pipeline::PolicyInbox& inbox, pipeline::StorageOptions& options) {
+  if (!config.control) {
+    return;
+  }
+  const config::ControlEndpoint& control = *config.control;
+  const policy::Endpoint endpoint{control.host,        control.port,       control.ca,
+                                  control.client_cert, control.client_key, ""};
+  options.status_target =
+      pipeline::PublishTarget{std::string(pipeline::kStatusStream),
+                              policy::expand_topic(control.status_topic, device, ""), endpoint};
+  options.control = pipeline::ControlTarget{
+      endpoint, policy::expand_topic(control.policy_topic, device, ""),
+      [&inbox](const mqtt::PublishPacket& message) {
+        (void)inbox.receive(message.topic,
+                            std::string_view(reinterpret_cast<const char*>(message.payload.data()),
+                                             message.payload.size()));
+      }};
+}
+
+// The storage/publisher worker for `config`, publishing as `device`.
+Result<std::unique_ptr<pipeline::StorageWorker>> make_storage(
+    const config::DeviceConfig& config, const signing::Address& device,
+    pipeline::PolicyInbox& inbox, pipeline::BoundedQueue<pipeline::OutgoingBatch>& queue) {
+  pipeline::StorageOptions options;
+  options.spool_dir = config.spool_dir;
+  options.state_dir = config.state_dir;
+  options.spool_max_bytes = config.spool_max_bytes;
+  options.session.client_id = device.to_checksum_hex();
+  add_control(config, device.to_checksum_hex(), inbox, options);
+  return pipeline::StorageWorker::create(queue, std::move(options));
 }
 
 // Runs the storage thread and, on this thread, the reactor until it stops; then stops storage.
-Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source,
-                         const policy::StateDirectory& state, const signing::Address& device,
-                         pipeline::FramePipeline& frames, pipeline::StorageWorker& storage,
+Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source, const Wiring& w,
+                         std::chrono::seconds status_interval,
                          std::chrono::milliseconds drain_timeout) {
   std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
   sources.push_back(std::move(source));
   pipeline::ReactorOptions reactor_options;
   reactor_options.stop_when_sources_end = true;
-  reactor_options.on_reload = [&] {
-    if (Result<void> applied = apply_policy_in_force(state, device, frames, storage); !applied) {
+  reactor_options.status_interval = status_interval;
+  reactor_options.reload_fd = w.inbox.reload_fd();
+  reactor_options.on_reload = [&w] {
+    if (Result<void> applied = apply_policy_in_force(w); !applied) {
       pipeline::pipeline_logger()->error("policy reload refused, the old one stays: {}",
                                          applied.error().message());
     }
   };
-  reactor_options.on_status = [&] { log_status(frames, storage); };
+  const std::vector<std::unique_ptr<pipeline::FrameSource>>* running = nullptr;
+  reactor_options.on_status = [&w, &running] { w.status.report(*running); };
   Result<pipeline::Reactor> reactor =
-      pipeline::Reactor::create(frames, std::move(sources), std::move(reactor_options));
+      pipeline::Reactor::create(w.frames, std::move(sources), std::move(reactor_options));
   if (!reactor) {
     return tl::unexpected(reactor.error());
   }
-  storage.start();
+  running = &reactor->sources();
+  w.storage.start();
   Result<void> ran = reactor->run();
   // The capture ended (not a signal): publish what is spooled, for at most the drain timeout,
   // unless SIGTERM or SIGINT comes first.
@@ -179,11 +223,11 @@ Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source,
   const sigset_t stop_signals = stop_signal_set();
   const int cancel_fd = ended ? ::signalfd(-1, &stop_signals, SFD_CLOEXEC) : -1;
   Result<void> stored =
-      storage.stop(ended ? drain_timeout : std::chrono::milliseconds(0), cancel_fd);
+      w.storage.stop(ended ? drain_timeout : std::chrono::milliseconds(0), cancel_fd);
   if (cancel_fd >= 0) {
     ::close(cancel_fd);
   }
-  log_status(frames, storage);
+  w.status.log_summary(reactor->sources());
   if (!ran) {
     return ran;
   }
@@ -217,16 +261,23 @@ Result<void> run_pipeline(const RunOptions& options) {
   if (!boot) {
     return tl::unexpected(boot.error());
   }
+  const policy::SystemClock policy_clock;
+  Result<std::unique_ptr<pipeline::PolicyInbox>> inbox =
+      pipeline::PolicyInbox::create(config->state_dir, device, policy_clock);
+  if (!inbox) {
+    return tl::unexpected(inbox.error());
+  }
   pipeline::BoundedQueue<pipeline::OutgoingBatch> reactor_to_storage(kQueueCapacity);
-  pipeline::StorageOptions storage_options;
-  storage_options.spool_dir = config->spool_dir;
-  storage_options.state_dir = config->state_dir;
-  storage_options.spool_max_bytes = config->spool_max_bytes;
-  storage_options.session.client_id = device.to_checksum_hex();
   Result<std::unique_ptr<pipeline::StorageWorker>> storage =
-      pipeline::StorageWorker::create(reactor_to_storage, std::move(storage_options));
+      make_storage(*config, device, **inbox, reactor_to_storage);
   if (!storage) {
     return tl::unexpected(storage.error());
+  }
+  Result<signing::StreamCursor> status_cursor =
+      pipeline::StreamCursorFile((*storage)->cursor_path(std::string(pipeline::kStatusStream)))
+          .load();
+  if (!status_cursor) {
+    return tl::unexpected(status_cursor.error());
   }
   std::vector<std::string> bus_names = vehicle->bus_names;
   pipeline::FramePipeline frames(std::move(vehicle->decoder), std::move(vehicle->normaliser), *key,
@@ -234,7 +285,11 @@ Result<void> run_pipeline(const RunOptions& options) {
   frames.set_notify_fd((*storage)->notify_fd());
   frames.set_spool_drop_source(
       [worker = storage->get()] { return worker->take_unreported_spool_drops(); });
-  if (Result<void> applied = apply_policy_in_force(*state, device, frames, **storage); !applied) {
+  pipeline::StatusReporter reporter(*key, *boot, *status_cursor, reactor_to_storage,
+                                    (*storage)->notify_fd());
+  DaemonStatus status(frames, **storage, **inbox, reporter, bus_names.size());
+  const Wiring wiring{*state, device, frames, **storage, **inbox, status};
+  if (Result<void> applied = apply_policy_in_force(wiring); !applied) {
     return applied;
   }
   Result<std::unique_ptr<pipeline::FrameSource>> source = open_replay(options, *vehicle);
@@ -244,7 +299,8 @@ Result<void> run_pipeline(const RunOptions& options) {
   pipeline::pipeline_logger()->info("device {} boot {}: replaying {} over {}",
                                     device.to_checksum_hex(), *boot, options.replay.string(),
                                     fmt::join(bus_names, ","));
-  return run_threads(std::move(*source), *state, device, frames, **storage, options.drain_timeout);
+  return run_threads(std::move(*source), wiring, std::chrono::seconds(config->status_interval_s),
+                     options.drain_timeout);
 }
 
 }  // namespace autograph::daemon

@@ -69,6 +69,11 @@ PublisherSet::Link& PublisherSet::link_for(const policy::Endpoint& endpoint,
     options.client_id = fmt::format("{}-{}", base_.client_id, endpoint_tag(key));
     mqtt::SessionCallbacks callbacks;
     callbacks.on_puback = [this, key](uint16_t packet_id) { on_puback(key, packet_id); };
+    callbacks.on_message = [this](const mqtt::PublishPacket& message) {
+      if (control_ && message.topic == control_->policy_topic && control_->on_message) {
+        control_->on_message(message);
+      }
+    };
     link->session = std::make_unique<mqtt::Session>(std::move(options), std::move(*transport),
                                                     clock_, std::move(callbacks));
     link->session->start();
@@ -119,6 +124,19 @@ void PublisherSet::set_targets(const std::vector<PublishTarget>& targets) {
     }
   }
   retire();
+}
+
+void PublisherSet::set_control(ControlTarget control) {
+  control_ = std::move(control);
+  const std::string key = connection_key(control_->endpoint);
+  Link& link = link_for(control_->endpoint, key);
+  link.control = true;
+  if (link.session) {
+    if (Result<void> subscribed = link.session->subscribe(control_->policy_topic, 1); !subscribed) {
+      pipeline_logger()->error("policy topic {}: not subscribed: {}", control_->policy_topic,
+                               subscribed.error().message());
+    }
+  }
 }
 
 void PublisherSet::on_puback(const std::string& key, uint16_t packet_id) {
@@ -185,7 +203,8 @@ void PublisherSet::retire() {
   }
   for (auto it = links_.begin(); it != links_.end();) {
     Link& link = *it->second;
-    const bool used = std::any_of(outlets_.begin(), outlets_.end(),
+    const bool used = link.control ||
+                      std::any_of(outlets_.begin(), outlets_.end(),
                                   [&](const auto& entry) { return entry.second.key == it->first; });
     if (!used && !link.leaving && link.session) {
       link.session->disconnect();

@@ -22,6 +22,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,13 @@ struct EndpointStatus {
   std::string last_error;            // why the last attempt failed; empty when none did
 };
 
+// The control endpoint's subscription: messages on `policy_topic` go to `on_message`.
+struct ControlTarget {
+  policy::Endpoint endpoint;
+  std::string policy_topic;  // expanded
+  std::function<void(const mqtt::PublishPacket&)> on_message;
+};
+
 class PublisherSet {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
@@ -62,6 +70,10 @@ class PublisherSet {
   // fails (a missing CA file, say) is logged at error level and reported "unusable"; its
   // streams stay spooled.
   void set_targets(const std::vector<PublishTarget>& targets);
+
+  // Subscribes (QoS 1) to control.policy_topic on the session of control.endpoint (shared with
+  // the streams going there), which then stays for the life of the set. Call at most once.
+  void set_control(ControlTarget control);
 
   // Appends the sockets to poll to `fds` and lowers `wake` to the earliest session timer.
   void add_poll_fds(std::vector<pollfd>& fds, TimePoint& wake) const;
@@ -84,6 +96,7 @@ class PublisherSet {
     std::unique_ptr<mqtt::Session> session;  // null when the endpoint is unusable
     std::string error;                       // why it is unusable
     bool leaving = false;                    // disconnect() called
+    bool control = false;                    // carries the policy subscription: stays
   };
   struct Outlet {
     std::string key;    // the link's connection_key
@@ -104,6 +117,7 @@ class PublisherSet {
   SpoolLookup spools_;
   std::map<std::string, std::unique_ptr<Link>> links_;  // by connection_key
   std::map<std::string, Outlet> outlets_;               // by stream
+  std::optional<ControlTarget> control_;
   bool stopping_ = false;
 };
 

@@ -22,6 +22,7 @@ constexpr uint64_t kNsPerS = 1'000'000'000;
 constexpr uint64_t kSignalTag = 0;
 constexpr uint64_t kTimerTag = 1;
 constexpr uint64_t kFirstSourceTag = 2;
+constexpr uint64_t kReloadTag = ~uint64_t{0};
 // Read batches taken from one source per wake-up, so that one busy bus can't starve the rest.
 constexpr int kRoundsPerWake = 16;
 
@@ -119,6 +120,11 @@ Result<Reactor> Reactor::create(FramePipeline& pipeline,
   if (Result<void> r = reactor.watch(reactor.timer_fd_, kTimerTag); !r) {
     return tl::unexpected(r.error());
   }
+  if (reactor.options_.reload_fd >= 0) {
+    if (Result<void> r = reactor.watch(reactor.options_.reload_fd, kReloadTag); !r) {
+      return tl::unexpected(r.error());
+    }
+  }
   for (size_t i = 0; i < reactor.sources_.size(); ++i) {
     if (Result<void> r = reactor.watch(reactor.sources_[i]->fd(), kFirstSourceTag + i); !r) {
       return tl::unexpected(r.error().with_context(reactor.sources_[i]->name()));
@@ -194,6 +200,15 @@ bool Reactor::on_signal() {
   return keep_running;
 }
 
+void Reactor::on_reload_fd() {
+  uint64_t count = 0;
+  (void)!::read(options_.reload_fd, &count, sizeof count);  // clears readiness only
+  pipeline_logger()->info("a new policy was installed: reloading the policy");
+  if (options_.on_reload) {
+    options_.on_reload();
+  }
+}
+
 bool Reactor::all_sources_finished() const noexcept {
   for (size_t i = 0; i < sources_.size(); ++i) {
     if (!source_dead_[i] && !sources_[i]->finished()) {
@@ -228,6 +243,8 @@ Result<void> Reactor::run() {
         running = on_signal() && running;
       } else if (tag == kTimerTag) {
         on_timer();
+      } else if (tag == kReloadTag) {
+        on_reload_fd();
       } else if (running) {
         read_source(static_cast<size_t>(tag - kFirstSourceTag));
       }

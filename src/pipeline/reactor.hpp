@@ -3,7 +3,8 @@
 //
 // Frames go to the FramePipeline a read batch at a time (one virtual call per batch). SIGTERM
 // or SIGINT: stop reading, close and sign every open batch (they go into the queue), return.
-// SIGHUP: call on_reload (the wiring reloads the policy and calls apply_policy). Every
+// SIGHUP, or options.reload_fd readable: call on_reload (the wiring reloads the policy and calls
+// apply_policy). Every
 // status_interval: call on_status. With stop_when_sources_end (replay), run() also returns once
 // every source has finished, after closing the open batches.
 //
@@ -32,6 +33,9 @@ struct ReactorOptions {
   std::chrono::milliseconds status_interval{60'000};
   std::function<void()> on_reload;  // SIGHUP; may be empty
   std::function<void()> on_status;  // every status_interval; may be empty
+  // An eventfd (or -1): when readable, it is read (cleared) and on_reload runs, as on SIGHUP.
+  // The publisher thread writes to it after installing a policy from the policy topic.
+  int reload_fd = -1;
 };
 
 class Reactor {
@@ -71,6 +75,7 @@ class Reactor {
   void on_timer();
   // Returns false when the loop should stop.
   bool on_signal();
+  void on_reload_fd();
   void arm_timer();
   bool all_sources_finished() const noexcept;
 

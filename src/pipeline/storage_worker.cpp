@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "pipeline/pipeline_logger.hpp"
+#include "pipeline/status_reporter.hpp"
 #include "pipeline/stream_cursor_file.hpp"
 
 namespace autograph::pipeline {
@@ -57,7 +58,9 @@ Result<spool::Spool*> StorageWorker::spool_for(const std::string& stream) {
   }
   spool::SpoolOptions options;
   options.dir = options_.spool_dir / stream;
-  options.max_bytes = options_.spool_max_bytes;
+  options.max_bytes = stream == kStatusStream
+                          ? std::min(options_.spool_max_bytes, kStatusSpoolBytes)
+                          : options_.spool_max_bytes;
   options.segment_bytes = std::min<uint64_t>(options.segment_bytes, options.max_bytes / 4);
   options.fsync = options_.fsync;
   Result<spool::Spool> opened = spool::Spool::open(options);
@@ -79,8 +82,10 @@ Result<void> StorageWorker::store(const OutgoingBatch& batch) {
     return tl::unexpected(id.error().with_context(fmt::format("stream {}", batch.stream)));
   }
   const uint64_t evicted = (*spool)->take_evicted();
-  spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
-  unreported_spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
+  if (batch.stream != kStatusStream) {
+    spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
+    unreported_spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
+  }
   // After the append: the cursor never runs ahead of what is on flash.
   if (Result<void> saved = StreamCursorFile(cursor_path(batch.stream)).save(batch.cursor); !saved) {
     return saved;
@@ -115,6 +120,11 @@ void StorageWorker::set_targets(std::vector<PublishTarget> targets) {
   (void)!::write(event_fd_, &one, sizeof one);
 }
 
+std::vector<SpoolDepth> StorageWorker::spool_depths() const {
+  const std::lock_guard lock(mailbox_mutex_);
+  return spool_depths_;
+}
+
 std::vector<EndpointStatus> StorageWorker::endpoint_status() const {
   const std::lock_guard lock(mailbox_mutex_);
   return endpoint_status_;
@@ -127,6 +137,9 @@ void StorageWorker::take_targets() {
     targets.swap(new_targets_);
   }
   if (targets) {
+    if (options_.status_target) {
+      targets->push_back(*options_.status_target);
+    }
     publishers_->set_targets(*targets);
   }
 }
@@ -149,8 +162,14 @@ bool StorageWorker::wait(std::chrono::steady_clock::time_point limit, int cancel
 void StorageWorker::publish_pass() {
   publishers_->run();
   std::vector<EndpointStatus> status = publishers_->status();
+  std::vector<SpoolDepth> depths;
+  for (const auto& [name, spool] : spools_) {
+    const spool::SpoolStats stats = spool.stats();
+    depths.push_back({name, stats.pending_records, stats.pending_bytes});
+  }
   const std::lock_guard lock(mailbox_mutex_);
   endpoint_status_ = std::move(status);
+  spool_depths_ = std::move(depths);
 }
 
 void StorageWorker::finish() {
@@ -177,6 +196,13 @@ void StorageWorker::finish() {
 
 void StorageWorker::loop() {
   ::pthread_setname_np(::pthread_self(), "ag-publisher");
+  if (options_.control) {
+    publishers_->set_control(*options_.control);
+  }
+  if (options_.status_target) {
+    // Until the first policy's targets arrive (they bring the status target along).
+    publishers_->set_targets({*options_.status_target});
+  }
   while (!stopping_.load(std::memory_order_acquire)) {
     take_targets();
     (void)drain();  // errors are logged and kept for stop()

@@ -38,6 +38,7 @@
 #include "pipeline/outgoing_batch.hpp"
 #include "pipeline/publish_target.hpp"
 #include "pipeline/publisher_set.hpp"
+#include "pipeline/status_event.hpp"
 #include "spool/spool.hpp"
 
 namespace autograph::pipeline {
@@ -49,7 +50,15 @@ struct StorageOptions {
   spool::FsyncPolicy fsync = spool::FsyncPolicy::kEveryRecord;
   // The MQTT session template; client_id is the device address (PublisherSet adds a suffix).
   mqtt::SessionOptions session;
+  // With a control endpoint: where the "status" stream goes (added to every target set), and the
+  // policy topic's subscription.
+  std::optional<PublishTarget> status_target;
+  std::optional<ControlTarget> control;
 };
+
+// The "status" stream's spool is bounded to this (or spool_max_bytes when smaller); its
+// evictions are not data loss of the grantees' streams, so they are not in spool_drops().
+inline constexpr uint64_t kStatusSpoolBytes = 1ull << 20;
 
 class StorageWorker {
  public:
@@ -79,6 +88,8 @@ class StorageWorker {
   void set_targets(std::vector<PublishTarget> targets);
   // Each endpoint's connection as of the thread's last pass. Any thread.
   std::vector<EndpointStatus> endpoint_status() const;
+  // Each open spool's pending records and bytes as of the thread's last pass. Any thread.
+  std::vector<SpoolDepth> spool_depths() const;
 
   // Drains the queue once on the calling thread (tests, benchmarks, shutdown). Errors as stop().
   [[nodiscard]] Result<void> drain();
@@ -116,6 +127,7 @@ class StorageWorker {
   mutable std::mutex mailbox_mutex_;
   std::optional<std::vector<PublishTarget>> new_targets_;  // guarded by mailbox_mutex_
   std::vector<EndpointStatus> endpoint_status_;            // guarded by mailbox_mutex_
+  std::vector<SpoolDepth> spool_depths_;                   // guarded by mailbox_mutex_
   std::chrono::milliseconds drain_timeout_{};  // written by stop() before stopping_ is set
   int cancel_fd_ = -1;                         // likewise
   std::atomic<bool> stopping_{false};
