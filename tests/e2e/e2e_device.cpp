@@ -127,7 +127,7 @@ std::string E2eDevice::set_up() {
          << "\"spool\":{\"dir\":\"" << (dir_ / "state/spool").string()
          << "\",\"max_bytes\":16777216},"
          << "\"control\":{\"host\":\"localhost\",\"port\":" << port_ << ",\"ca\":\"" << ca_.string()
-         << "\"}}\n";
+         << "\"},\"status_interval_s\":1}\n";
   write_file(dir_ / "config.json", config.str());
   return "";
 }
@@ -170,13 +170,25 @@ std::string E2eDevice::apply(const std::string& policy) {
   return apply.status == 0 ? "" : failure("policy apply", apply);
 }
 
-std::string E2eDevice::sign_as_owner(const std::string& text) {
-  const fs::path file = dir_ / "to-sign.txt";
-  write_file(file, text);
+std::string E2eDevice::envelope(const std::string& policy, const fs::path& key) {
+  static int counter = 0;
+  const std::string name = "pushed-" + std::to_string(++counter);
+  write_file(dir_ / (name + ".json"), policy);
   const ProcessResult sign = run_process(
-      {AUTOGRAPH_CLI_PATH, "sign-message", "--key", (dir_ / "owner.key").string(), file.string()},
+      {AUTOGRAPH_CLI_PATH, "policy", "sign", "--key", key.string(),
+       (dir_ / (name + ".json")).string(), "--envelope", (dir_ / (name + ".env")).string()},
       std::chrono::seconds(30));
-  return sign.status == 0 ? trimmed(sign.out) : "";
+  return sign.status == 0 ? read_file(dir_ / (name + ".env")) : "";
+}
+
+int E2eDevice::publish_policy(const std::string& payload) const {
+  const fs::path file = dir_ / "publish.env";
+  write_file(file, payload);
+  return run_process({"mosquitto_pub", "-h", "localhost", "-p", std::to_string(port_), "--cafile",
+                      ca_.string(), "-q", "1", "-t", "autograph/" + address_ + "/policy", "-f",
+                      file.string()},
+                     std::chrono::seconds(30))
+      .status;
 }
 
 pid_t E2eDevice::start_watch(const std::string& topic, const std::string& client_id,

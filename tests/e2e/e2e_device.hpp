@@ -59,8 +59,15 @@ class E2eDevice {
   // Writes `policy` to the directory, signs it with the owner's key and applies it. Returns an
   // empty string, or what failed.
   std::string apply(const std::string& policy);
-  // The owner's EIP-191 signature of `text` ("0x" + 130 hex digits).
-  std::string sign_as_owner(const std::string& text);
+  // The policy-topic envelope ({"policy","signature"}) of `policy`, signed with the key file
+  // `key` (the owner's, or another to be refused). Empty when signing failed.
+  std::string envelope(const std::string& policy, const std::filesystem::path& key);
+  // Publishes `payload` at QoS 1 on the device's policy topic with mosquitto_pub (a client that
+  // is not ours). Returns mosquitto_pub's exit status.
+  int publish_policy(const std::string& payload) const;
+  std::filesystem::path owner_key() const { return dir_ / "owner.key"; }
+  std::filesystem::path device_key() const { return dir_ / "state/device.key"; }
+  std::string status_topic() const { return "autograph/" + address_ + "/status"; }
 
   // Starts `autograph watch --jsonl` on `topic`, output to `name`.jsonl in the directory.
   pid_t start_watch(const std::string& topic, const std::string& client_id,

@@ -93,6 +93,11 @@ E2eDevice& E2eFixture::make_device(const Vehicle& vehicle) {
 }
 
 void E2eFixture::start_watcher(const E2eDevice& device, const std::string& grantee) {
+  start_watcher(device, grantee, device.topic(grantee));
+}
+
+void E2eFixture::start_watcher(const E2eDevice& device, const std::string& grantee,
+                               const std::string& topic) {
   const std::string client_id = "e2e-watch-" + grantee;
   const std::string suback = "Sending SUBACK to " + client_id;
   const size_t before = [&] {
@@ -103,7 +108,7 @@ void E2eFixture::start_watcher(const E2eDevice& device, const std::string& grant
     }
     return count;
   }();
-  watchers_.emplace_back(device.start_watch(device.topic(grantee), client_id, grantee), grantee);
+  watchers_.emplace_back(device.start_watch(topic, client_id, grantee), grantee);
   const auto deadline = std::chrono::steady_clock::now() + seconds(20);
   while (true) {
     const std::string log = broker_.log();
