@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -45,6 +46,7 @@ struct RunningReactor {
   std::unique_ptr<FramePipeline> pipeline;
   std::atomic<int> reloads{0};
   std::atomic<int> statuses{0};
+  int reload_fd = -1;
 
   Reactor make(std::chrono::milliseconds status_interval) {
     testing::KonaVehicle kona = testing::load_kona();
@@ -57,6 +59,7 @@ struct RunningReactor {
     options.status_interval = status_interval;
     options.on_reload = [this] { ++reloads; };
     options.on_status = [this] { ++statuses; };
+    options.reload_fd = reload_fd;
     return std::move(Reactor::create(*pipeline, std::move(sources), options).value());
   }
 };
@@ -113,6 +116,27 @@ TEST(Reactor, SighupCallsReloadAndTheStatusTimerFires) {
   thread.join();
   EXPECT_EQ(setup.reloads.load(), 1);
   EXPECT_GE(setup.statuses.load(), 2);
+}
+
+// The publisher thread's wake-up after installing a policy from the policy topic.
+TEST(Reactor, AWriteToTheReloadEventfdCallsReloadOnce) {
+  BlockedSignals blocked;
+  RunningReactor setup;
+  setup.reload_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ASSERT_GE(setup.reload_fd, 0);
+  Reactor reactor = setup.make(60'000ms);
+  std::thread thread([&] { EXPECT_TRUE(reactor.run().has_value()); });
+  const uint64_t one = 1;
+  ASSERT_EQ(::write(setup.reload_fd, &one, sizeof one), static_cast<ssize_t>(sizeof one));
+  const auto give_up = std::chrono::steady_clock::now() + 5s;
+  while (setup.reloads.load() == 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(10ms);
+  }
+  std::this_thread::sleep_for(100ms);  // a readiness left uncleared would call it again
+  ::kill(::getpid(), SIGINT);
+  thread.join();
+  EXPECT_EQ(setup.reloads.load(), 1);
+  ::close(setup.reload_fd);
 }
 
 }  // namespace
