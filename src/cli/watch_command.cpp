@@ -120,6 +120,12 @@ void stop_session(mqtt::Session& session) {
 }
 
 int run_watch(const WatchOptions& options) {
+  // A year is more than anyone waits, and keeps the deadline arithmetic far from overflow.
+  if (!(options.timeout_s >= 0 && options.timeout_s <= 365.0 * 86'400)) {
+    fmt::print(stderr, "autograph watch: --timeout {}: not 0..31536000 seconds\n",
+               options.timeout_s);
+    return kExitUsage;
+  }
   std::optional<signing::Address> expected;
   if (!options.device.empty()) {
     auto parsed = signing::Address::parse(options.device);

@@ -211,5 +211,15 @@ TEST_F(WatchCommandTest, RefusesABadDeviceAddressAsUsage) {
   EXPECT_NE(read_text(output_).find("--device"), std::string::npos);
 }
 
+TEST_F(WatchCommandTest, RefusesANegativeTimeoutAsUsage) {
+  const pid_t pid = mqtt::testing::spawn(
+      {AUTOGRAPH_CLI_PATH, "watch", "--ca", (broker_.certs() / "ca.crt").string(), "--topic", "x",
+       "--timeout", "-1"},
+      output_);
+  EXPECT_EQ(mqtt::testing::wait_for_exit(pid, seconds(10)), 2);
+  EXPECT_NE(read_text(output_).find("--timeout -1: not 0..31536000 seconds"), std::string::npos)
+      << read_text(output_);
+}
+
 }  // namespace
 }  // namespace autograph::cli

@@ -140,7 +140,7 @@ void E2eFixture::stop_watchers_when_quiet(const E2eDevice& device) {
   uintmax_t last = total_size();
   auto last_change = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() < give_up &&
-         std::chrono::steady_clock::now() - last_change < seconds(1)) {
+         std::chrono::steady_clock::now() - last_change < seconds(3)) {
     std::this_thread::sleep_for(milliseconds(50));
     const uintmax_t now = total_size();
     if (now != last) {

@@ -41,7 +41,7 @@ class E2eFixture : public testing::Test {
   void start_watcher(const E2eDevice& device, const std::string& grantee);
   // The same on `topic`, output <name>.jsonl.
   void start_watcher(const E2eDevice& device, const std::string& name, const std::string& topic);
-  // Waits until no watcher's output has grown for a second (at most 30 s), then stops them
+  // Waits until no watcher's output has grown for 3 s (at most 30 s), then stops them
   // with SIGTERM and expects exit status 0 (nothing failed verification).
   void stop_watchers_when_quiet(const E2eDevice& device);
 
