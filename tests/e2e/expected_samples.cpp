@@ -3,7 +3,6 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -28,15 +27,20 @@ std::optional<double> unit_factor(const std::string& from, const std::string& to
 }
 
 // Message ids by name from `BO_ <id> <name>:` lines; extended ids carry bit 31 in DBC files.
+// (Read with a stream, not std::regex: g++ 12 warns inside <regex> under the sanitizer flags.)
 std::map<std::string, uint32_t> message_ids(const std::vector<std::string>& dbc_texts) {
   std::map<std::string, uint32_t> ids;
-  const std::regex message(R"(^BO_\s+(\d+)\s+(\w+)\s*:)");
   for (const std::string& text : dbc_texts) {
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
-      std::smatch match;
-      if (std::regex_search(line, match, message)) {
-        ids[match[2]] = static_cast<uint32_t>(std::stoul(match[1]) & 0x1FFFFFFFu);
+      std::istringstream words(line);
+      std::string keyword;
+      uint64_t id = 0;
+      std::string name;
+      if (words >> keyword >> id >> name && keyword == "BO_" && name.size() > 1 &&
+          name.back() == ':') {
+        name.pop_back();
+        ids[name] = static_cast<uint32_t>(id & 0x1FFFFFFFu);
       }
     }
   }
