@@ -26,4 +26,7 @@ void add_decode_command(CLI::App& app, int& exit_code);
 // replay_command.cpp
 void add_replay_command(CLI::App& app, int& exit_code);
 
+// watch_command.cpp: subscribe over MQTT-TLS and verify every message.
+void add_watch_command(CLI::App& app, int& exit_code);
+
 }  // namespace autograph::cli

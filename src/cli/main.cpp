@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   autograph::cli::add_policy_command(app, exit_code);
   autograph::cli::add_pair_command(app, exit_code);
   autograph::cli::add_replay_command(app, exit_code);
+  autograph::cli::add_watch_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
