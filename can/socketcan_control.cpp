@@ -26,6 +26,16 @@ Result<void> SocketCanControl::set_bitrate(const std::string& interface, uint32_
   return {};
 }
 
+Result<void> SocketCanControl::start(const std::string& interface) {
+  errno = 0;
+  if (can_do_start(interface.c_str()) != 0) {
+    const int error = errno;
+    return fail(ErrorCode::kFailedPrecondition, "{}: cannot bring the interface up: {}", interface,
+                reason(error));
+  }
+  return {};
+}
+
 Result<void> SocketCanControl::restart(const std::string& interface) {
   errno = 0;
   if (can_do_restart(interface.c_str()) != 0) {

@@ -7,6 +7,8 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(tl-expected REQUIRED)
 pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
+# sd_notify for autographd under systemd (Type=notify, watchdog).
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
 # mbedTLS 2.28 ships neither a CMake package nor a pkg-config file on Debian 12.
 find_path(MBEDTLS_INCLUDE_DIR mbedtls/ssl.h REQUIRED)

@@ -12,6 +12,7 @@
 #include "autograph/signing/eip191.hpp"
 #include "autograph/signing/key_store.hpp"
 #include "cli/commands.hpp"
+#include "policy/policy_envelope.hpp"
 #include "policy/policy_parser.hpp"
 #include "policy/policy_summary.hpp"
 #include "policy/policy_verifier.hpp"
@@ -24,7 +25,8 @@ struct PolicyOptions {
   std::string key = signing::kDefaultKeyPath;
   std::string state = "/var/lib/autograph";
   std::string file;
-  std::string sig;  // default: <file>.sig
+  std::string sig;       // default: <file>.sig
+  std::string envelope;  // sign: also write the MQTT policy envelope here
 };
 
 Result<std::string> read_whole_file(const std::string& path) {
@@ -141,6 +143,25 @@ int run_check(const PolicyOptions& options) {
   return kExitOk;
 }
 
+// Writes the envelope for the policy topic (docs/policy.md) to options.envelope.
+int write_envelope(const PolicyOptions& options, const std::string& document,
+                   const signing::Signature& signature) {
+  Result<std::string> envelope = policy::make_policy_envelope(document, signature);
+  if (!envelope) {
+    fmt::print(stderr, "autograph policy sign: {}: {}\n", options.file, envelope.error().message());
+    return kExitFailure;
+  }
+  std::ofstream out(options.envelope, std::ios::binary | std::ios::trunc);
+  out << *envelope;
+  out.close();
+  if (!out) {
+    fmt::print(stderr, "autograph policy sign: {}: write failed\n", options.envelope);
+    return kExitFailure;
+  }
+  fmt::print("Policy envelope for the MQTT policy topic in {}.\n", options.envelope);
+  return kExitOk;
+}
+
 int run_sign(const PolicyOptions& options) {
   auto text = read_whole_file(options.file);
   if (!text) {
@@ -170,7 +191,7 @@ int run_sign(const PolicyOptions& options) {
   }
   fmt::print("Signed {} as {}; signature in {}.\n", options.file,
              signing::address_of(*key).to_checksum_hex(), sig_path);
-  return kExitOk;
+  return options.envelope.empty() ? kExitOk : write_envelope(options, document, *signature);
 }
 
 CLI::App* add_subcommand(CLI::App& policy, const std::string& name, const std::string& help,
@@ -200,6 +221,8 @@ void add_policy_command(CLI::App& app, int& exit_code) {
       add_subcommand(*policy, "sign", "sign a policy with the owner's key file (writes FILE.sig)",
                      "the owner's key file (not the device's)", *options);
   sign->get_option("--key")->required();
+  sign->add_option("--envelope", options->envelope,
+                   "also write the signed policy as one JSON message for the MQTT policy topic");
   sign->callback([options, &exit_code] { exit_code = run_sign(*options); });
 }
 

@@ -1,5 +1,9 @@
-// `autograph replay --config FILE --log CAPTURE [--speed 1|N|max]`: the daemon's pipeline with a
-// candump log as the frame source; signed batches go to the spools as autographd's would.
+// `autograph replay --config FILE --log CAPTURE [--speed 1|N|max] [--drain-timeout S]`: the
+// daemon's pipeline with a candump log as the frame source; signed batches go to the spools and
+// to the grantees' endpoints as autographd's would. When the capture ends it keeps publishing
+// until the spools are empty or S seconds (default 30) pass, then disconnects.
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -15,6 +19,7 @@ struct ReplayOptions {
   std::string config;
   std::string log;
   std::string speed = "1";
+  double drain_timeout_s = 30;
 };
 
 int run_replay(const ReplayOptions& options) {
@@ -23,7 +28,13 @@ int run_replay(const ReplayOptions& options) {
     std::fprintf(stderr, "autograph replay: %s\n", speed.error().message().c_str());
     return kExitUsage;
   }
-  Result<void> ran = daemon::run_pipeline({options.config, options.log, *speed});
+  if (!(options.drain_timeout_s >= 0 && options.drain_timeout_s <= 86'400)) {
+    std::fprintf(stderr, "autograph replay: --drain-timeout %g: not 0..86400 seconds\n",
+                 options.drain_timeout_s);
+    return kExitUsage;
+  }
+  const auto drain = std::chrono::milliseconds(static_cast<int64_t>(options.drain_timeout_s * 1e3));
+  Result<void> ran = daemon::run_pipeline({options.config, options.log, *speed, drain});
   if (!ran) {
     std::fprintf(stderr, "autograph replay: %s\n", ran.error().message().c_str());
     return kExitFailure;
@@ -40,6 +51,10 @@ void add_replay_command(CLI::App& app, int& exit_code) {
   command->add_option("--config", options->config, "device configuration file")->required();
   command->add_option("--log", options->log, "candump log to replay")->required();
   command->add_option("--speed", options->speed, "1 = real time, N = N times as fast, max")
+      ->capture_default_str();
+  command
+      ->add_option("--drain-timeout", options->drain_timeout_s,
+                   "seconds to keep publishing after the capture ends, until the spools are empty")
       ->capture_default_str();
   command->callback([options, &exit_code] { exit_code = run_replay(*options); });
 }

@@ -31,7 +31,7 @@ std::filesystem::path read_path(const Json& value, const std::string& path,
 }
 
 CanInterface read_interface(const Json& value, const std::string& path) {
-  const JsonObjectReader object(value, path, {"interface", "bitrate", "restart_ms"});
+  const JsonObjectReader object(value, path, {"interface", "bitrate", "restart_ms", "timestamps"});
   CanInterface can;
   can.name = object.string("interface");
   const bool name_ok = !can.name.empty() && can.name.size() <= 15 &&
@@ -43,7 +43,17 @@ CanInterface read_interface(const Json& value, const std::string& path) {
     throw_schema_error(object.path_of("interface"),
                        "expected a network interface name, 1..15 of A-Z a-z 0-9 _ - .");
   }
-  can.bitrate = static_cast<uint32_t>(object.integer("bitrate", 10'000, 1'000'000));
+  if (const auto bitrate = object.optional_integer("bitrate", 10'000, 1'000'000)) {
+    can.bitrate = static_cast<uint32_t>(*bitrate);
+  }
+  if (const Json* timestamps = object.optional("timestamps")) {
+    const std::string kind = sj::expect_string(*timestamps, object.path_of("timestamps"));
+    if (kind != "software" && kind != "hardware") {
+      throw_schema_error(object.path_of("timestamps"),
+                         fmt::format("\"{}\": expected \"software\" or \"hardware\"", kind));
+    }
+    can.hardware_timestamps = kind == "hardware";
+  }
   if (const auto restart = object.optional_integer("restart_ms", 0, 60'000)) {
     can.restart_ms = static_cast<uint32_t>(*restart);
   }
@@ -77,7 +87,9 @@ VehicleProfile read_vehicle(const Json& value, const std::vector<CanInterface>& 
 }
 
 DeviceConfig read_config(const Json& document, const std::filesystem::path& base_dir) {
-  const JsonObjectReader object(document, "", {"can", "vehicle", "key", "state_dir", "spool"});
+  const JsonObjectReader object(
+      document, "",
+      {"can", "vehicle", "key", "state_dir", "spool", "control", "status_interval_s"});
   DeviceConfig config;
   const Json& can = object.array("can", 1, 8);
   std::set<std::string> names;
@@ -106,6 +118,11 @@ DeviceConfig read_config(const Json& document, const std::filesystem::path& base
         reader.optional_integer("max_bytes", int64_t{1} << 20, int64_t{1} << 40)
             .value_or(int64_t{64} << 20));
   }
+  if (const Json* control = object.optional("control")) {
+    config.control = read_control_endpoint(*control, "control", base_dir);
+  }
+  config.status_interval_s =
+      static_cast<uint32_t>(object.optional_integer("status_interval_s", 1, 86'400).value_or(60));
   return config;
 }
 

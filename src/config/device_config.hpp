@@ -6,24 +6,9 @@
 // directory, and what is shared is the owner's signed policy. Unknown keys are errors, named by
 // their JSON path, like everywhere a person writes JSON for autograph.
 //
-// Example (/etc/autograph/config.json; relative paths are relative to this file's directory):
-//
-//   {
-//     "can": [
-//       {"interface": "can0", "bitrate": 500000, "restart_ms": 100},
-//       {"interface": "can1", "bitrate": 500000}
-//     ],
-//     "vehicle": {
-//       "dbc": {"can0": ["toyota_rav4/vehicle.dbc"], "can1": ["toyota_rav4/radar.dbc"]},
-//       "vss_mapping": "toyota_rav4/vss.json"
-//     },
-//     "key": "/var/lib/autograph/device.key",
-//     "state_dir": "/var/lib/autograph",
-//     "spool": {"dir": "/var/lib/autograph/spool", "max_bytes": 67108864}
-//   }
-//
-// Defaults: key = <state_dir>/device.key, state_dir = /var/lib/autograph,
-// spool.dir = <state_dir>/spool, spool.max_bytes = 64 MiB.
+// docs/configuration.md documents every member, with a complete example; examples/config.json
+// is a working one. Optional: "control", the broker for status events and policies
+// (control_endpoint.hpp), and "status_interval_s".
 //
 // Thread: plain data and pure functions; any thread.
 #pragma once
@@ -37,15 +22,23 @@
 #include <vector>
 
 #include "autograph/result.hpp"
+#include "config/control_endpoint.hpp"
 
 namespace autograph::config {
 
 inline constexpr std::string_view kDefaultStateDir = "/var/lib/autograph";
 
 struct CanInterface {
-  std::string name;                    // network interface, 1..15 of A-Z a-z 0-9 _ - .
-  uint32_t bitrate = 0;                // bit/s, 10,000..1,000,000
-  std::optional<uint32_t> restart_ms;  // automatic restart after bus-off, 0..60,000 ms
+  std::string name;  // network interface, 1..15 of A-Z a-z 0-9 _ - .
+  // bit/s, 10,000..1,000,000, set through libsocketcan when the daemon finds the interface down;
+  // 0 (absent): the system configures the controller (ip link, systemd-networkd).
+  uint32_t bitrate = 0;
+  // The daemon restarts the controller this long after bus-off, 0..60,000 ms; absent: the
+  // kernel's own restart-ms or an operator does.
+  std::optional<uint32_t> restart_ms;
+  // "timestamps": "software" (default, the kernel's receive time) or "hardware" (the
+  // controller's, where its driver provides them).
+  bool hardware_timestamps = false;
 };
 
 struct VehicleProfile {
@@ -61,6 +54,8 @@ struct DeviceConfig {
   std::filesystem::path state_dir;
   std::filesystem::path spool_dir;
   uint64_t spool_max_bytes = 64ull << 20;  // 1 MiB .. 1 TiB
+  std::optional<ControlEndpoint> control;  // status events and policies over MQTT
+  uint32_t status_interval_s = 60;         // 1 .. 86,400
 };
 
 // Parses and validates `text`; relative paths are resolved against `base_dir`. `source` names

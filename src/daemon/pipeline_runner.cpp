@@ -1,8 +1,15 @@
 #include "daemon/pipeline_runner.hpp"
 
 #include <fmt/ranges.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
+#include <time.h>
+
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -13,12 +20,18 @@
 #include "autograph/signing/key_store.hpp"
 #include "autograph/signing/random_bytes.hpp"
 #include "config/device_config.hpp"
+#include "daemon/daemon_status.hpp"
+#include "daemon/live_buses.hpp"
+#include "daemon/systemd_notifier.hpp"
 #include "normaliser/vss_mapping.hpp"
 #include "normaliser/vss_normaliser.hpp"
 #include "pipeline/capture_replayer.hpp"
 #include "pipeline/frame_pipeline.hpp"
 #include "pipeline/pipeline_logger.hpp"
+#include "pipeline/policy_inbox.hpp"
+#include "pipeline/publish_target.hpp"
 #include "pipeline/reactor.hpp"
+#include "pipeline/status_reporter.hpp"
 #include "pipeline/storage_worker.hpp"
 #include "pipeline/stream_cursor_file.hpp"
 #include "policy/clock.hpp"
@@ -30,6 +43,24 @@ namespace autograph::daemon {
 namespace {
 
 constexpr size_t kQueueCapacity = 256;  // signed batches between the two threads
+
+sigset_t stop_signal_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+// What the reactor's callbacks work on; all of it lives in run_pipeline's frame.
+struct Wiring {
+  const policy::StateDirectory& state;
+  const signing::Address& device;
+  pipeline::FramePipeline& frames;
+  pipeline::StorageWorker& storage;
+  pipeline::PolicyInbox& inbox;
+  DaemonStatus& status;
+};
 
 struct Vehicle {
   std::vector<std::string> bus_names;
@@ -72,44 +103,48 @@ Result<Vehicle> load_vehicle(const config::DeviceConfig& config) {
   return Vehicle{std::move(names), std::move(*decoder), std::move(normaliser)};
 }
 
-// Puts the policy in force (as the state directory holds it, verified again) into the pipeline.
-Result<void> apply_policy_in_force(const policy::StateDirectory& state,
-                                   const signing::Address& device, pipeline::FramePipeline& frames,
-                                   const pipeline::StorageWorker& storage) {
+// Puts the policy in force (as the state directory holds it, verified again) into the pipeline,
+// its grantees' endpoints into the publisher thread, and its version into the status event.
+Result<void> apply_policy_in_force(const Wiring& w) {
   const policy::SystemClock clock;
-  Result<policy::PolicyVerifier> verifier = policy::PolicyVerifier::open(state, device, clock);
+  Result<policy::PolicyVerifier> verifier = policy::PolicyVerifier::open(w.state, w.device, clock);
   if (!verifier) {
     return tl::unexpected(verifier.error());
   }
   const policy::VerifiedPolicy* in_force = verifier->in_force();
   if (in_force == nullptr) {
+    if (verifier->load_refusal()) {
+      w.inbox.record(*verifier->load_refusal());
+    }
     const std::string why = verifier->load_refusal() ? verifier->load_refusal()->message
                                                      : std::string("none was ever installed");
-    return fail(ErrorCode::kFailedPrecondition, "{}: no policy in force: {}", state.path().string(),
-                why);
+    return fail(ErrorCode::kFailedPrecondition, "{}: no policy in force: {}",
+                w.state.path().string(), why);
   }
   Result<policy::PolicyGate> gate =
-      policy::PolicyGate::compile(in_force->policy, frames.normaliser().vss_paths());
+      policy::PolicyGate::compile(in_force->policy, w.frames.normaliser().vss_paths());
   if (!gate) {
     return tl::unexpected(gate.error());
   }
   std::vector<signing::StreamCursor> cursors;
   for (const policy::Grantee& grantee : in_force->policy.grantees) {
     Result<signing::StreamCursor> cursor =
-        pipeline::StreamCursorFile(storage.cursor_path(grantee.name)).load();
+        pipeline::StreamCursorFile(w.storage.cursor_path(grantee.name)).load();
     if (!cursor) {
       return tl::unexpected(cursor.error());
     }
     cursors.push_back(*cursor);
   }
-  frames.apply_policy(std::move(*gate), in_force->hash, cursors);
+  w.frames.apply_policy(std::move(*gate), in_force->hash, cursors);
+  w.storage.set_targets(pipeline::publish_targets(in_force->policy, w.device.to_checksum_hex()));
+  w.status.set_policy(in_force->policy.version, in_force->hash);
   pipeline::pipeline_logger()->info("policy version {} in force, {} grantees",
                                     in_force->policy.version, cursors.size());
   return {};
 }
 
-Result<std::unique_ptr<pipeline::FrameSource>> open_replay(const RunOptions& options,
-                                                           const Vehicle& vehicle) {
+Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_replay(const RunOptions& options,
+                                                                        const Vehicle& vehicle) {
   can::CandumpReaderOptions reader_options;
   reader_options.skip_bad_lines = true;
   Result<can::CandumpReader> reader = can::CandumpReader::open(
@@ -122,42 +157,106 @@ Result<std::unique_ptr<pipeline::FrameSource>> open_replay(const RunOptions& opt
   if (!replayer) {
     return tl::unexpected(replayer.error());
   }
-  return std::make_unique<pipeline::CaptureReplayer>(std::move(*replayer));
+  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
+  sources.push_back(std::make_unique<pipeline::CaptureReplayer>(std::move(*replayer)));
+  return sources;
 }
 
-void log_status(const pipeline::FramePipeline& frames, const pipeline::StorageWorker& storage) {
-  const pipeline::PipelineCounters& c = frames.counters();
-  pipeline::pipeline_logger()->info(
-      "status: {} frames, {} samples, {} VSS samples, {} batches ({} lost to the queue, {} "
-      "signing failures), {} stored, {} evicted from spools",
-      c.frames, c.samples, c.vss_samples, c.batches, c.batches_lost, c.sign_failures,
-      storage.stored(), storage.spool_drops());
+// Live buses (no replay): one SocketCAN source per configured interface, whose kernel filters
+// follow every policy the pipeline applies from now on.
+Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_live(
+    const config::DeviceConfig& config, pipeline::FramePipeline& frames,
+    std::optional<LiveBuses>& live) {
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  Result<LiveBuses> buses =
+      LiveBuses::open(config.can, static_cast<uint64_t>(now.tv_sec) * 1'000'000'000u +
+                                      static_cast<uint64_t>(now.tv_nsec));
+  if (!buses) {
+    return tl::unexpected(buses.error());
+  }
+  live.emplace(std::move(*buses));
+  frames.set_policy_listener([&live, &frames] { live->apply_filters(frames); });
+  live->apply_filters(frames);
+  return live->take_sources();
+}
+
+// The control endpoint, when configured: where the status stream goes, and the policy topic,
+// whose messages go to `inbox`.
+void add_control(const config::DeviceConfig& config, const std::string& device,
+                 pipeline::PolicyInbox& inbox, pipeline::StorageOptions& options) {
+  if (!config.control) {
+    return;
+  }
+  const config::ControlEndpoint& control = *config.control;
+  const policy::Endpoint endpoint{control.host,        control.port,       control.ca,
+                                  control.client_cert, control.client_key, ""};
+  options.status_target =
+      pipeline::PublishTarget{std::string(pipeline::kStatusStream),
+                              policy::expand_topic(control.status_topic, device, ""), endpoint};
+  options.control = pipeline::ControlTarget{
+      endpoint, policy::expand_topic(control.policy_topic, device, ""),
+      [&inbox](const mqtt::PublishPacket& message) {
+        (void)inbox.receive(message.topic,
+                            std::string_view(reinterpret_cast<const char*>(message.payload.data()),
+                                             message.payload.size()));
+      }};
+}
+
+// The storage/publisher worker for `config`, publishing as `device`.
+Result<std::unique_ptr<pipeline::StorageWorker>> make_storage(
+    const config::DeviceConfig& config, const signing::Address& device,
+    pipeline::PolicyInbox& inbox, pipeline::BoundedQueue<pipeline::OutgoingBatch>& queue) {
+  pipeline::StorageOptions options;
+  options.spool_dir = config.spool_dir;
+  options.state_dir = config.state_dir;
+  options.spool_max_bytes = config.spool_max_bytes;
+  options.session.client_id = device.to_checksum_hex();
+  add_control(config, device.to_checksum_hex(), inbox, options);
+  return pipeline::StorageWorker::create(queue, std::move(options));
 }
 
 // Runs the storage thread and, on this thread, the reactor until it stops; then stops storage.
-Result<void> run_threads(std::unique_ptr<pipeline::FrameSource> source,
-                         const policy::StateDirectory& state, const signing::Address& device,
-                         pipeline::FramePipeline& frames, pipeline::StorageWorker& storage) {
-  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
-  sources.push_back(std::move(source));
+Result<void> run_threads(std::vector<std::unique_ptr<pipeline::FrameSource>> sources, bool replay,
+                         const Wiring& w, std::chrono::seconds status_interval,
+                         std::chrono::milliseconds drain_timeout) {
+  const SystemdNotifier systemd;
   pipeline::ReactorOptions reactor_options;
-  reactor_options.stop_when_sources_end = true;
-  reactor_options.on_reload = [&] {
-    if (Result<void> applied = apply_policy_in_force(state, device, frames, storage); !applied) {
+  reactor_options.stop_when_sources_end = replay;
+  reactor_options.status_interval = status_interval;
+  reactor_options.reload_fd = w.inbox.reload_fd();
+  reactor_options.tick_interval = systemd.watchdog_ping_interval();
+  reactor_options.on_tick = [&systemd] { systemd.watchdog(); };
+  reactor_options.on_stopping = [&systemd] { systemd.stopping(); };
+  reactor_options.on_reload = [&w] {
+    if (Result<void> applied = apply_policy_in_force(w); !applied) {
       pipeline::pipeline_logger()->error("policy reload refused, the old one stays: {}",
                                          applied.error().message());
     }
   };
-  reactor_options.on_status = [&] { log_status(frames, storage); };
+  const std::vector<std::unique_ptr<pipeline::FrameSource>>* running = nullptr;
+  reactor_options.on_status = [&w, &running] { w.status.report(*running); };
   Result<pipeline::Reactor> reactor =
-      pipeline::Reactor::create(frames, std::move(sources), std::move(reactor_options));
+      pipeline::Reactor::create(w.frames, std::move(sources), std::move(reactor_options));
   if (!reactor) {
     return tl::unexpected(reactor.error());
   }
-  storage.start();
+  running = &reactor->sources();
+  w.storage.start();
+  systemd.ready();
   Result<void> ran = reactor->run();
-  Result<void> stored = storage.stop();
-  log_status(frames, storage);
+  // The capture ended (not a signal): publish what is spooled, for at most the drain timeout,
+  // unless SIGTERM or SIGINT comes first.
+  const bool ended = std::all_of(reactor->sources().begin(), reactor->sources().end(),
+                                 [](const auto& each) { return each->finished(); });
+  const sigset_t stop_signals = stop_signal_set();
+  const int cancel_fd = ended ? ::signalfd(-1, &stop_signals, SFD_CLOEXEC) : -1;
+  Result<void> stored =
+      w.storage.stop(ended ? drain_timeout : std::chrono::milliseconds(0), cancel_fd);
+  if (cancel_fd >= 0) {
+    ::close(cancel_fd);
+  }
+  w.status.log_summary(reactor->sources());
   if (!ran) {
     return ran;
   }
@@ -191,11 +290,23 @@ Result<void> run_pipeline(const RunOptions& options) {
   if (!boot) {
     return tl::unexpected(boot.error());
   }
+  const policy::SystemClock policy_clock;
+  Result<std::unique_ptr<pipeline::PolicyInbox>> inbox =
+      pipeline::PolicyInbox::create(config->state_dir, device, policy_clock);
+  if (!inbox) {
+    return tl::unexpected(inbox.error());
+  }
   pipeline::BoundedQueue<pipeline::OutgoingBatch> reactor_to_storage(kQueueCapacity);
-  Result<std::unique_ptr<pipeline::StorageWorker>> storage = pipeline::StorageWorker::create(
-      reactor_to_storage, {config->spool_dir, config->state_dir, config->spool_max_bytes});
+  Result<std::unique_ptr<pipeline::StorageWorker>> storage =
+      make_storage(*config, device, **inbox, reactor_to_storage);
   if (!storage) {
     return tl::unexpected(storage.error());
+  }
+  Result<signing::StreamCursor> status_cursor =
+      pipeline::StreamCursorFile((*storage)->cursor_path(std::string(pipeline::kStatusStream)))
+          .load();
+  if (!status_cursor) {
+    return tl::unexpected(status_cursor.error());
   }
   std::vector<std::string> bus_names = vehicle->bus_names;
   pipeline::FramePipeline frames(std::move(vehicle->decoder), std::move(vehicle->normaliser), *key,
@@ -203,17 +314,26 @@ Result<void> run_pipeline(const RunOptions& options) {
   frames.set_notify_fd((*storage)->notify_fd());
   frames.set_spool_drop_source(
       [worker = storage->get()] { return worker->take_unreported_spool_drops(); });
-  if (Result<void> applied = apply_policy_in_force(*state, device, frames, **storage); !applied) {
+  pipeline::StatusReporter reporter(*key, *boot, *status_cursor, reactor_to_storage,
+                                    (*storage)->notify_fd());
+  DaemonStatus status(frames, **storage, **inbox, reporter, bus_names.size());
+  const Wiring wiring{*state, device, frames, **storage, **inbox, status};
+  if (Result<void> applied = apply_policy_in_force(wiring); !applied) {
     return applied;
   }
-  Result<std::unique_ptr<pipeline::FrameSource>> source = open_replay(options, *vehicle);
-  if (!source) {
-    return tl::unexpected(source.error());
+  const bool replay = !options.replay.empty();
+  std::optional<LiveBuses> live;  // outlives the reactor, which calls its filter listener
+  Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> sources =
+      replay ? open_replay(options, *vehicle) : open_live(*config, frames, live);
+  if (!sources) {
+    return tl::unexpected(sources.error());
   }
-  pipeline::pipeline_logger()->info("device {} boot {}: replaying {} over {}",
-                                    device.to_checksum_hex(), *boot, options.replay.string(),
+  pipeline::pipeline_logger()->info("device {} boot {}: {} {} over {}", device.to_checksum_hex(),
+                                    *boot, replay ? "replaying" : "reading",
+                                    replay ? options.replay.string() : "live buses",
                                     fmt::join(bus_names, ","));
-  return run_threads(std::move(*source), *state, device, frames, **storage);
+  return run_threads(std::move(*sources), replay, wiring,
+                     std::chrono::seconds(config->status_interval_s), options.drain_timeout);
 }
 
 }  // namespace autograph::daemon

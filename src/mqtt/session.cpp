@@ -144,12 +144,7 @@ std::optional<Session::TimePoint> Session::next_deadline() const {
   return std::nullopt;
 }
 
-void Session::wait_for_io(milliseconds max_wait) {
-  milliseconds wait = max_wait;
-  if (const auto deadline = next_deadline()) {
-    const auto until = duration_cast<milliseconds>(*deadline - clock_.now()) + milliseconds(1);
-    wait = std::clamp(until, milliseconds(0), max_wait);
-  }
+pollfd Session::poll_request() const noexcept {
   pollfd pfd{transport_->fd(), 0, 0};
   if (pfd.fd >= 0) {
     if (state_ == SessionState::kConnecting) {
@@ -158,6 +153,16 @@ void Session::wait_for_io(milliseconds max_wait) {
       pfd.events = static_cast<short>(POLLIN | (out_sent_ < out_.size() ? POLLOUT : 0));
     }
   }
+  return pfd;
+}
+
+void Session::wait_for_io(milliseconds max_wait) {
+  milliseconds wait = max_wait;
+  if (const auto deadline = next_deadline()) {
+    const auto until = duration_cast<milliseconds>(*deadline - clock_.now()) + milliseconds(1);
+    wait = std::clamp(until, milliseconds(0), max_wait);
+  }
+  pollfd pfd = poll_request();
   // poll() on a negative fd just sleeps, which is what waiting for a retry needs.
   (void)::poll(&pfd, 1, static_cast<int>(wait.count()));
 }

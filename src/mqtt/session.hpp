@@ -15,6 +15,8 @@
 // Thread: a Session and its callbacks belong to one thread (the publisher thread).
 #pragma once
 
+#include <poll.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -75,6 +77,13 @@ class Session {
   // Sends DISCONNECT when connected and closes; run_once() finishes it (state kStopped).
   void disconnect();
 
+  // For an owner that polls several sessions (and other fds) in one poll(): the socket and the
+  // events run_once() would wait for (fd -1 while there is no connection), and the time by which
+  // run_once() must be called again for a timer (nullopt: none). After the owner's poll(), call
+  // run_once(0ms).
+  pollfd poll_request() const noexcept;
+  std::optional<std::chrono::steady_clock::time_point> next_deadline() const;
+
   bool can_publish_qos1() const noexcept { return !window_.full(); }
   size_t in_flight() const noexcept { return window_.size(); }
   SessionState state() const noexcept { return state_; }
@@ -100,7 +109,6 @@ class Session {
   void on_connack_accepted(bool session_present);
   [[nodiscard]] Result<void> queue_publish(InflightWindow::Entry& entry);
   [[nodiscard]] Result<void> send_subscribe(const std::vector<Subscription>& subscriptions);
-  std::optional<TimePoint> next_deadline() const;
 
   SessionOptions options_;
   std::unique_ptr<tls::Transport> transport_;

@@ -53,6 +53,16 @@ class VssNormaliser {
   const std::vector<std::string>& vss_paths() const noexcept { return vss_paths_; }
   const std::vector<std::string>& vss_units() const noexcept { return vss_units_; }
 
+  // The VSS signal id that decoder signal `decoder_signal` feeds, or nullopt when it feeds none
+  // (also for an index beyond the decoder's table). For the kernel filters: which CAN messages
+  // a set of VSS signals needs.
+  std::optional<uint32_t> vss_id_of(size_t decoder_signal) const noexcept {
+    if (decoder_signal >= ops_.size() || ops_[decoder_signal].vss == kUnmapped) {
+      return std::nullopt;
+    }
+    return ops_[decoder_signal].vss;
+  }
+
   // How many decoder signals have a mapping.
   size_t mapped_signals() const noexcept { return mapped_; }
   // Samples dropped because their decoder signal has no mapping.

@@ -61,6 +61,9 @@ void FramePipeline::apply_policy(policy::PolicyGate gate, const signing::Hash256
   gate_.clear();
   gate_.push_back(std::move(gate));
   context_.policy = policy_hash;
+  if (policy_listener_) {
+    policy_listener_();
+  }
 }
 
 void FramePipeline::process(std::span<const can::CanFrame> frames) noexcept {

@@ -79,6 +79,14 @@ class FramePipeline {
     spool_drop_source_ = std::move(source);
   }
 
+  // Called at the end of every apply_policy(), on the reactor thread (the wiring derives the
+  // kernel filters from the new gate). May be empty.
+  void set_policy_listener(std::function<void()> listener) {
+    policy_listener_ = std::move(listener);
+  }
+  // The gate in force; nullptr before the first apply_policy().
+  const policy::PolicyGate* gate() const noexcept { return gate_.empty() ? nullptr : &gate_[0]; }
+
   const PipelineCounters& counters() const noexcept { return counters_; }
   const can::Decoder& decoder() const noexcept { return decoder_; }
   const normaliser::VssNormaliser& normaliser() const noexcept { return normaliser_; }
@@ -105,6 +113,7 @@ class FramePipeline {
   PipelineCounters counters_;
   int notify_fd_ = -1;
   std::function<uint64_t()> spool_drop_source_;  // reactor thread
+  std::function<void()> policy_listener_;        // reactor thread
   std::chrono::steady_clock::time_point last_loss_warning_{};
   uint64_t lost_since_warning_ = 0;
 };

@@ -4,6 +4,12 @@
 // frames in batches, so the reactor pays one virtual call per batch, not per frame. Frame times
 // are nanoseconds since the Unix epoch; CanFrame::bus indexes the source's interfaces().
 //
+// A live source (SocketCAN) can go down and come back: while it is down its fd() is -1 (the
+// reactor takes the old descriptor out of epoll, so a dead socket never makes it spin), and
+// recovery_due_ns() says when the reactor's timer should call recover(). A source whose fd()
+// changes always passes through -1 in between, seen by the reactor after read_batch() or
+// recover() returns.
+//
 // Thread: a source is owned and used by the reactor thread only.
 #pragma once
 
@@ -36,7 +42,7 @@ class FrameSource {
  public:
   virtual ~FrameSource() = default;
 
-  // The descriptor to watch for EPOLLIN; valid for the life of the source.
+  // The descriptor to watch for EPOLLIN; -1 while a live source is down (see above).
   virtual int fd() const noexcept = 0;
 
   // Reads up to frames.size() frames that are ready now into `frames` and returns how many
@@ -46,6 +52,14 @@ class FrameSource {
 
   // True once the source will never yield another frame (the end of a capture).
   virtual bool finished() const noexcept = 0;
+
+  // When recover() should run next, in ns since the Unix epoch (CLOCK_REALTIME, the reactor's
+  // timer clock); UINT64_MAX when nothing is pending (the default: a replay never goes down).
+  virtual uint64_t recovery_due_ns() const noexcept { return UINT64_MAX; }
+  // Called by the reactor at or after recovery_due_ns(), `now_ns` being the time then: tries to
+  // bring the source back (reopen, restart the controller) and schedules the next attempt when
+  // that fails. Never fails itself: a source that cannot recover stays down and retries.
+  virtual void recover(uint64_t /*now_ns*/) {}
 
   virtual const FrameSourceCounters& counters() const noexcept = 0;
   // Interface names by bus index.

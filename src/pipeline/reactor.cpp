@@ -22,6 +22,7 @@ constexpr uint64_t kNsPerS = 1'000'000'000;
 constexpr uint64_t kSignalTag = 0;
 constexpr uint64_t kTimerTag = 1;
 constexpr uint64_t kFirstSourceTag = 2;
+constexpr uint64_t kReloadTag = ~uint64_t{0};
 // Read batches taken from one source per wake-up, so that one busy bus can't starve the rest.
 constexpr int kRoundsPerWake = 16;
 
@@ -64,6 +65,7 @@ Reactor::Reactor(FramePipeline& pipeline, std::vector<std::unique_ptr<FrameSourc
       sources_(std::move(sources)),
       source_dead_(sources_.size(), false),
       kernel_drops_(sources_.size(), 0),
+      watched_fds_(sources_.size(), -1),
       options_(std::move(options)),
       frames_(kReadBatch) {}
 
@@ -72,12 +74,14 @@ Reactor::Reactor(Reactor&& other) noexcept
       sources_(std::move(other.sources_)),
       source_dead_(std::move(other.source_dead_)),
       kernel_drops_(std::move(other.kernel_drops_)),
+      watched_fds_(std::move(other.watched_fds_)),
       options_(std::move(other.options_)),
       epoll_fd_(std::exchange(other.epoll_fd_, -1)),
       timer_fd_(std::exchange(other.timer_fd_, -1)),
       signal_fd_(std::exchange(other.signal_fd_, -1)),
       armed_ns_(other.armed_ns_),
       next_status_ns_(other.next_status_ns_),
+      next_tick_ns_(other.next_tick_ns_),
       frames_(std::move(other.frames_)) {}
 
 Reactor::~Reactor() {
@@ -119,16 +123,27 @@ Result<Reactor> Reactor::create(FramePipeline& pipeline,
   if (Result<void> r = reactor.watch(reactor.timer_fd_, kTimerTag); !r) {
     return tl::unexpected(r.error());
   }
+  if (reactor.options_.reload_fd >= 0) {
+    if (Result<void> r = reactor.watch(reactor.options_.reload_fd, kReloadTag); !r) {
+      return tl::unexpected(r.error());
+    }
+  }
   for (size_t i = 0; i < reactor.sources_.size(); ++i) {
-    if (Result<void> r = reactor.watch(reactor.sources_[i]->fd(), kFirstSourceTag + i); !r) {
+    const int fd = reactor.sources_[i]->fd();
+    if (fd < 0) {
+      continue;  // a live source that is down: recover() brings it back
+    }
+    if (Result<void> r = reactor.watch(fd, kFirstSourceTag + i); !r) {
       return tl::unexpected(r.error().with_context(reactor.sources_[i]->name()));
     }
+    reactor.watched_fds_[i] = fd;
   }
   return reactor;
 }
 
 void Reactor::arm_timer() {
-  const uint64_t want = std::min(pipeline_.next_deadline_ns(), next_status_ns_);
+  const uint64_t want =
+      std::min({pipeline_.next_deadline_ns(), next_status_ns_, next_tick_ns_, next_recovery_ns()});
   if (want == armed_ns_) {
     return;
   }
@@ -156,10 +171,51 @@ void Reactor::read_source(size_t index) {
     }
     pipeline_.process(std::span<const can::CanFrame>(frames_.data(), *count));
   }
+  sync_watch(index);
   const uint64_t drops = source.counters().kernel_drops;
   if (drops != kernel_drops_[index]) {
     pipeline_.add_kernel_drops(drops - kernel_drops_[index]);
     kernel_drops_[index] = drops;
+  }
+}
+
+void Reactor::sync_watch(size_t index) {
+  const int fd = sources_[index]->fd();
+  if (fd == watched_fds_[index]) {
+    return;
+  }
+  if (watched_fds_[index] >= 0) {
+    // Fails harmlessly (EBADF, ENOENT) when the source closed it already: closing removes it.
+    (void)::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, watched_fds_[index], nullptr);
+    watched_fds_[index] = -1;
+  }
+  if (fd >= 0) {
+    if (Result<void> r = watch(fd, kFirstSourceTag + index); !r) {
+      pipeline_logger()->error("frame source {} failed and is left out: {}",
+                               sources_[index]->name(), r.error().message());
+      source_dead_[index] = true;
+      return;
+    }
+    watched_fds_[index] = fd;
+  }
+}
+
+uint64_t Reactor::next_recovery_ns() const noexcept {
+  uint64_t next = UINT64_MAX;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (!source_dead_[i]) {
+      next = std::min(next, sources_[i]->recovery_due_ns());
+    }
+  }
+  return next;
+}
+
+void Reactor::recover_sources(uint64_t now_ns) {
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (!source_dead_[i] && sources_[i]->recovery_due_ns() <= now_ns) {
+      sources_[i]->recover(now_ns);
+      sync_watch(i);
+    }
   }
 }
 
@@ -169,6 +225,13 @@ void Reactor::on_timer() {
   armed_ns_ = 0;
   const uint64_t now = realtime_ns();
   pipeline_.close_due(now);
+  recover_sources(now);
+  if (now >= next_tick_ns_) {
+    next_tick_ns_ = now + static_cast<uint64_t>(options_.tick_interval.count()) * 1'000'000;
+    if (options_.on_tick) {
+      options_.on_tick();
+    }
+  }
   if (now >= next_status_ns_) {
     next_status_ns_ = now + static_cast<uint64_t>(options_.status_interval.count()) * 1'000'000;
     if (options_.on_status) {
@@ -188,10 +251,22 @@ bool Reactor::on_signal() {
       }
     } else {
       pipeline_logger()->info("signal {}: closing open batches and stopping", info.ssi_signo);
+      if (keep_running && options_.on_stopping) {
+        options_.on_stopping();
+      }
       keep_running = false;
     }
   }
   return keep_running;
+}
+
+void Reactor::on_reload_fd() {
+  uint64_t count = 0;
+  (void)!::read(options_.reload_fd, &count, sizeof count);  // clears readiness only
+  pipeline_logger()->info("a new policy was installed: reloading the policy");
+  if (options_.on_reload) {
+    options_.on_reload();
+  }
 }
 
 bool Reactor::all_sources_finished() const noexcept {
@@ -205,8 +280,11 @@ bool Reactor::all_sources_finished() const noexcept {
 
 Result<void> Reactor::run() {
   ::pthread_setname_np(::pthread_self(), "ag-reactor");
-  next_status_ns_ =
-      realtime_ns() + static_cast<uint64_t>(options_.status_interval.count()) * 1'000'000;
+  const uint64_t start_ns = realtime_ns();
+  next_status_ns_ = start_ns + static_cast<uint64_t>(options_.status_interval.count()) * 1'000'000;
+  if (options_.tick_interval.count() > 0) {
+    next_tick_ns_ = start_ns;  // the first tick at once
+  }
   bool running = true;
   epoll_event events[16];
   while (running) {
@@ -228,6 +306,8 @@ Result<void> Reactor::run() {
         running = on_signal() && running;
       } else if (tag == kTimerTag) {
         on_timer();
+      } else if (tag == kReloadTag) {
+        on_reload_fd();
       } else if (running) {
         read_source(static_cast<size_t>(tag - kFirstSourceTag));
       }

@@ -5,11 +5,13 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include "pipeline/pipeline_logger.hpp"
+#include "pipeline/status_reporter.hpp"
 #include "pipeline/stream_cursor_file.hpp"
 
 namespace autograph::pipeline {
@@ -31,7 +33,12 @@ Result<std::unique_ptr<StorageWorker>> StorageWorker::create(BoundedQueue<Outgoi
 
 StorageWorker::StorageWorker(BoundedQueue<OutgoingBatch>& queue, StorageOptions options,
                              int event_fd)
-    : queue_(queue), options_(std::move(options)), event_fd_(event_fd) {}
+    : queue_(queue),
+      options_(std::move(options)),
+      event_fd_(event_fd),
+      publishers_(std::make_unique<PublisherSet>(
+          options_.session, clock_,
+          [this](const std::string& stream) { return spool_for(stream); })) {}
 
 StorageWorker::~StorageWorker() {
   if (thread_.joinable()) {
@@ -51,7 +58,9 @@ Result<spool::Spool*> StorageWorker::spool_for(const std::string& stream) {
   }
   spool::SpoolOptions options;
   options.dir = options_.spool_dir / stream;
-  options.max_bytes = options_.spool_max_bytes;
+  options.max_bytes = stream == kStatusStream
+                          ? std::min(options_.spool_max_bytes, kStatusSpoolBytes)
+                          : options_.spool_max_bytes;
   options.segment_bytes = std::min<uint64_t>(options.segment_bytes, options.max_bytes / 4);
   options.fsync = options_.fsync;
   Result<spool::Spool> opened = spool::Spool::open(options);
@@ -73,8 +82,10 @@ Result<void> StorageWorker::store(const OutgoingBatch& batch) {
     return tl::unexpected(id.error().with_context(fmt::format("stream {}", batch.stream)));
   }
   const uint64_t evicted = (*spool)->take_evicted();
-  spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
-  unreported_spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
+  if (batch.stream != kStatusStream) {
+    spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
+    unreported_spool_drops_.fetch_add(evicted, std::memory_order_relaxed);
+  }
   // After the append: the cursor never runs ahead of what is on flash.
   if (Result<void> saved = StreamCursorFile(cursor_path(batch.stream)).save(batch.cursor); !saved) {
     return saved;
@@ -100,22 +111,114 @@ Result<void> StorageWorker::drain() {
   return {};
 }
 
+void StorageWorker::set_targets(std::vector<PublishTarget> targets) {
+  {
+    const std::lock_guard lock(mailbox_mutex_);
+    new_targets_ = std::move(targets);
+  }
+  const uint64_t one = 1;
+  (void)!::write(event_fd_, &one, sizeof one);
+}
+
+std::vector<SpoolDepth> StorageWorker::spool_depths() const {
+  const std::lock_guard lock(mailbox_mutex_);
+  return spool_depths_;
+}
+
+std::vector<EndpointStatus> StorageWorker::endpoint_status() const {
+  const std::lock_guard lock(mailbox_mutex_);
+  return endpoint_status_;
+}
+
+void StorageWorker::take_targets() {
+  std::optional<std::vector<PublishTarget>> targets;
+  {
+    const std::lock_guard lock(mailbox_mutex_);
+    targets.swap(new_targets_);
+  }
+  if (targets) {
+    if (options_.status_target) {
+      targets->push_back(*options_.status_target);
+    }
+    publishers_->set_targets(*targets);
+  }
+}
+
+bool StorageWorker::wait(std::chrono::steady_clock::time_point limit, int cancel_fd) {
+  std::vector<pollfd> fds{{event_fd_, POLLIN, 0}};
+  if (cancel_fd >= 0) {
+    fds.push_back({cancel_fd, POLLIN, 0});
+  }
+  const auto now = clock_.now();
+  auto wake = std::min(limit, now + kPollInterval);
+  publishers_->add_poll_fds(fds, wake);
+  const auto wait_ms = std::chrono::ceil<std::chrono::milliseconds>(wake - now).count();
+  (void)::poll(fds.data(), fds.size(), static_cast<int>(std::max<int64_t>(wait_ms, 0)));
+  uint64_t count = 0;
+  (void)!::read(event_fd_, &count, sizeof count);  // clears readiness only
+  return cancel_fd >= 0 && (fds[1].revents & POLLIN) != 0;
+}
+
+void StorageWorker::publish_pass() {
+  publishers_->run();
+  std::vector<EndpointStatus> status = publishers_->status();
+  std::vector<SpoolDepth> depths;
+  for (const auto& [name, spool] : spools_) {
+    const spool::SpoolStats stats = spool.stats();
+    depths.push_back({name, stats.pending_records, stats.pending_bytes});
+  }
+  const std::lock_guard lock(mailbox_mutex_);
+  endpoint_status_ = std::move(status);
+  spool_depths_ = std::move(depths);
+}
+
+void StorageWorker::finish() {
+  using std::chrono::steady_clock;
+  (void)drain();  // errors are logged and kept for stop()
+  const auto give_up = clock_.now() + drain_timeout_;
+  bool cancelled = false;
+  while (!cancelled && !publishers_->drained() && clock_.now() < give_up) {
+    cancelled = wait(give_up, cancel_fd_);
+    take_targets();
+    (void)drain();
+    publish_pass();
+  }
+  if (!publishers_->drained()) {
+    pipeline_logger()->info("stopping with batches not yet delivered; they stay in the spool");
+  }
+  publishers_->disconnect_all();
+  const auto cut = clock_.now() + kDisconnectTimeout;
+  while (!publishers_->stopped() && clock_.now() < cut) {
+    (void)wait(cut, -1);
+    publish_pass();
+  }
+}
+
 void StorageWorker::loop() {
   ::pthread_setname_np(::pthread_self(), "ag-publisher");
-  while (!stopping_.load(std::memory_order_acquire)) {
-    pollfd pfd{event_fd_, POLLIN, 0};
-    (void)::poll(&pfd, 1, static_cast<int>(kPollInterval.count()));
-    uint64_t count = 0;
-    (void)!::read(event_fd_, &count, sizeof count);  // clears readiness only
-    (void)drain();                                   // errors are logged and kept for stop()
+  if (options_.control) {
+    publishers_->set_control(*options_.control);
   }
+  if (options_.status_target) {
+    // Until the first policy's targets arrive (they bring the status target along).
+    publishers_->set_targets({*options_.status_target});
+  }
+  while (!stopping_.load(std::memory_order_acquire)) {
+    take_targets();
+    (void)drain();  // errors are logged and kept for stop()
+    publish_pass();
+    (void)wait(std::chrono::steady_clock::time_point::max(), -1);
+  }
+  finish();
 }
 
 void StorageWorker::start() {
   thread_ = std::thread([this] { loop(); });
 }
 
-Result<void> StorageWorker::stop() {
+Result<void> StorageWorker::stop(std::chrono::milliseconds drain_timeout, int cancel_fd) {
+  drain_timeout_ = drain_timeout;
+  cancel_fd_ = cancel_fd;
   stopping_.store(true, std::memory_order_release);
   const uint64_t one = 1;
   (void)!::write(event_fd_, &one, sizeof one);

@@ -66,7 +66,12 @@ std::optional<double> GranteeGate::locate(Coordinate coordinate, double value) n
 
 bool GranteeGate::pass_rate(Rule& rule, uint64_t t_ns, double value) noexcept {
   if (rule.kind == Kind::kEvery) {
-    if (rule.has_last && t_ns >= rule.last_t_ns && t_ns - rule.last_t_ns < rule.interval_ns) {
+    // Either side of the last value passed: samples of one signal from two buses are read a
+    // batch per bus, so they arrive slightly out of time order; only a jump back by a whole
+    // interval or more (a replay starting again) restarts the window.
+    const uint64_t distance =
+        t_ns >= rule.last_t_ns ? t_ns - rule.last_t_ns : rule.last_t_ns - t_ns;
+    if (rule.has_last && distance < rule.interval_ns) {
       return false;
     }
     rule.last_t_ns = t_ns;

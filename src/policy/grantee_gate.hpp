@@ -6,10 +6,12 @@
 //
 // Rates. every_ms: a window opens with the first value that passes and lasts every_ms; later
 // values in it are withheld; the first value at or after its end passes and opens the next one.
-// So no two values passed are closer than every_ms (if time goes backwards, as when a capture is
-// replayed again, the window restarts). on_change: the first value passes, later ones only when
-// |value - last passed| > deadband (a change equal to the deadband is withheld); NaN counts as a
-// change to or from a number.
+// So no two values passed are closer than every_ms, also when samples arrive slightly out of
+// time order (one signal on two buses, read a batch per bus): a value less than every_ms before
+// the last one passed is withheld too. If time goes back by every_ms or more, as when a capture
+// is replayed again, the window restarts there. on_change: the first value passes, later ones only
+// when |value - last passed| > deadband (a change equal to the deadband is withheld); NaN counts as
+// a change to or from a number.
 //
 // Location (Vehicle.CurrentLocation.Latitude/Longitude). The gate holds the latest latitude and
 // longitude it was offered, so each coordinate is judged with its partner: inside a blackout

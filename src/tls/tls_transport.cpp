@@ -88,6 +88,18 @@ int recv_callback(void* context, unsigned char* data, size_t length) {
   return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
+// Parses PEM certificates from `pem` when it is not empty, else from the file at `path`. Returns
+// mbedTLS's code (> 0: that many certificates failed to parse).
+int parse_certificates(mbedtls_x509_crt* chain, const std::filesystem::path& path,
+                       const std::string& pem) {
+  if (pem.empty()) {
+    return mbedtls_x509_crt_parse_file(chain, path.c_str());
+  }
+  // mbedTLS takes PEM only with the terminating NUL counted in the length.
+  return mbedtls_x509_crt_parse(chain, reinterpret_cast<const unsigned char*>(pem.c_str()),
+                                pem.size() + 1);
+}
+
 // Loads the CA bundle and the optional client certificate and key named in `options`.
 Result<void> load_credentials(const TlsOptions& options, mbedtls_x509_crt* ca,
                               mbedtls_x509_crt* cert, mbedtls_pk_context* key,
@@ -95,26 +107,28 @@ Result<void> load_credentials(const TlsOptions& options, mbedtls_x509_crt* ca,
   if (options.host.empty()) {
     return fail(ErrorCode::kFailedPrecondition, "TLS: a host name is required (it is verified)");
   }
-  if (options.ca_file.empty()) {
+  if (options.ca_file.empty() && options.ca_pem.empty()) {
     return fail(ErrorCode::kFailedPrecondition, "TLS: a CA file is required");
   }
-  if (int rc = mbedtls_x509_crt_parse_file(ca, options.ca_file.c_str()); rc != 0) {
+  const std::string ca_name = options.ca_pem.empty() ? options.ca_file.string() : "inline CA";
+  if (int rc = parse_certificates(ca, options.ca_file, options.ca_pem); rc != 0) {
     return fail(
-        ErrorCode::kFailedPrecondition, "{}: cannot load CA certificates: {}",
-        options.ca_file.string(),
+        ErrorCode::kFailedPrecondition, "{}: cannot load CA certificates: {}", ca_name,
         rc > 0 ? fmt::format("{} certificates failed to parse", rc) : describe_mbedtls_error(rc));
   }
-  if (options.cert_file.empty() != options.key_file.empty()) {
+  const bool has_cert = !options.cert_file.empty() || !options.cert_pem.empty();
+  if (has_cert == options.key_file.empty()) {
     return fail(ErrorCode::kFailedPrecondition,
                 "TLS: a client certificate needs both cert_file and key_file (got '{}' and '{}')",
                 options.cert_file.string(), options.key_file.string());
   }
-  if (options.cert_file.empty()) {
+  if (!has_cert) {
     return {};
   }
-  if (int rc = mbedtls_x509_crt_parse_file(cert, options.cert_file.c_str()); rc != 0) {
+  if (int rc = parse_certificates(cert, options.cert_file, options.cert_pem); rc != 0) {
     return fail(ErrorCode::kFailedPrecondition, "{}: cannot load client certificate: {}",
-                options.cert_file.string(), describe_mbedtls_error(rc < 0 ? rc : -1));
+                options.cert_pem.empty() ? options.cert_file.string() : "inline certificate",
+                describe_mbedtls_error(rc < 0 ? rc : -1));
   }
   if (int rc = parse_key_file(key, options.key_file.c_str(), drbg); rc != 0) {
     return fail(ErrorCode::kFailedPrecondition, "{}: cannot load client key: {}",
@@ -143,7 +157,7 @@ Result<std::unique_ptr<TlsTransport>> TlsTransport::create(const TlsOptions& opt
       !loaded) {
     return tl::unexpected(loaded.error());
   }
-  state->has_client_cert = !options.cert_file.empty();
+  state->has_client_cert = !options.cert_file.empty() || !options.cert_pem.empty();
   mbedtls_ssl_config* config = &state->config;
   if (int rc = mbedtls_ssl_config_defaults(
           config, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);

@@ -24,9 +24,13 @@ struct TlsOptions {
   // against DNS names only, so give a name, not an IP address.
   std::string host;
   uint16_t port = 8883;
-  std::filesystem::path ca_file;    // required: PEM bundle of trusted CAs
+  std::filesystem::path ca_file;    // PEM bundle of trusted CAs; required unless ca_pem is set
   std::filesystem::path cert_file;  // optional client certificate (PEM); needs key_file
-  std::filesystem::path key_file;   // its private key, unencrypted (PEM or DER)
+  // The same as text ("-----BEGIN CERTIFICATE-----..."), as a policy may carry them inline;
+  // when set they are used instead of ca_file / cert_file.
+  std::string ca_pem;
+  std::string cert_pem;
+  std::filesystem::path key_file;  // its private key, unencrypted (PEM or DER)
 };
 
 class TlsTransport final : public Transport {

@@ -261,5 +261,18 @@ TEST(SocketCanControl, RefusesBitrateAndRestartOnAVirtualInterface) {
   EXPECT_EQ(restart.error().code(), ErrorCode::kUnavailable);
 }
 
+TEST(SocketCanControl, StartBringsADownInterfaceUpAndNamesAMissingOne) {
+  AG_SKIP_WITHOUT_VCAN("vcan0");
+  ASSERT_EQ(shell("ip link add dev vcan8 type vcan"), 0);
+  EXPECT_FALSE(SocketCanBus::open(options_for("vcan8", {}, true)).has_value()) << "it is down";
+  ASSERT_TRUE(SocketCanControl::start("vcan8").has_value());
+  EXPECT_TRUE(SocketCanBus::open(options_for("vcan8", {}, true)).has_value());
+  ASSERT_EQ(shell("ip link del vcan8"), 0);
+  auto missing = SocketCanControl::start("vcan8");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(missing.error().message().find("vcan8"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace autograph::can

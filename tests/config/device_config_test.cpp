@@ -98,6 +98,24 @@ TEST(DeviceConfig, RejectsBadValues) {
             "c.json: can[0].restart_ms: -1 is out of range 0..60000");
 }
 
+TEST(DeviceConfig, BitrateAndTimestampsAreOptional) {
+  json document = base_config();
+  document["can"][1].erase("bitrate");
+  document["can"][1]["timestamps"] = "hardware";
+  document["can"][0]["timestamps"] = "software";
+  const auto config = parse_device_config(document.dump(), "c.json", "/etc");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->can[0].bitrate, 500000u);
+  EXPECT_FALSE(config->can[0].hardware_timestamps);
+  EXPECT_EQ(config->can[1].bitrate, 0u) << "absent: the system configures the controller";
+  EXPECT_TRUE(config->can[1].hardware_timestamps);
+  EXPECT_EQ(error_after([](json& c) { c["can"][0]["timestamps"] = "gps"; }),
+            "c.json: can[0].timestamps: \"gps\": expected \"software\" or \"hardware\"");
+  EXPECT_TRUE(error_after([](json& c) {
+                c["can"][0]["timestamps"] = true;
+              }).starts_with("c.json: can[0].timestamps: "));
+}
+
 TEST(DeviceConfig, LoadsAFileResolvingPathsAgainstItsDirectory) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                     ("autograph-config-test-" + std::to_string(getpid()));

@@ -191,6 +191,17 @@ async function main() {
   result = cli('policy', 'apply', v4);
   check('the device accepts it', result.status === 0, result.stderr);
 
+  // `--envelope` writes the message for the MQTT policy topic: the exact text and its signature.
+  const v5 = path.join(work, 'v5.json');
+  fs.writeFileSync(v5, policyText({ version: 5 }));
+  result = run(['policy', 'sign', '--key', ownerKey, v5, '--envelope', v5 + '.env']);
+  check('autograph policy sign --envelope writes the envelope', result.status === 0, result.stderr);
+  const envelope = JSON.parse(fs.readFileSync(v5 + '.env', 'utf8'));
+  check('the envelope holds the file\'s exact text and only that and the signature',
+        envelope.policy === fs.readFileSync(v5, 'utf8') && Object.keys(envelope).length === 2);
+  check('ethers recovers the owner from the envelope\'s signature',
+        verifyMessage(toUtf8Bytes(envelope.policy), envelope.signature) === owner.address);
+
   // Changing the owner: the current owner signs "autograph pair <device> <new owner>".
   const statement = `autograph pair ${device.address} ${newOwner.address}`;
   const transfer = path.join(work, 'transfer.sig');

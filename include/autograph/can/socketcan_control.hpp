@@ -21,6 +21,10 @@ class SocketCanControl {
   // interface, not a CAN controller, interface up, bitrate not possible, no CAP_NET_ADMIN).
   [[nodiscard]] static Result<void> set_bitrate(const std::string& interface, uint32_t bitrate);
 
+  // Brings `interface` up (after set_bitrate()). Returns kFailedPrecondition naming the
+  // interface when the kernel refuses (no such interface, no bitrate set, no CAP_NET_ADMIN).
+  [[nodiscard]] static Result<void> start(const std::string& interface);
+
   // Restarts the controller of `interface` after bus-off. Returns kUnavailable naming the
   // interface when the kernel refuses (not bus-off, not a CAN controller, no CAP_NET_ADMIN):
   // try again after the next back-off.
