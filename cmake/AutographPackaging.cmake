@@ -50,10 +50,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Written out rather than by dpkg-shlibdeps, which cannot read a cross sysroot without a dpkg
 # database: every runtime library of cmake/AutographDependencies.cmake (the binaries may load
-# fewer), and adduser for postinst.
+# fewer), adduser for postinst, procps for the unit's ExecReload (/bin/kill).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, libfmt9, libspdlog1.10, libsecp256k1-1, \
-libmbedtls14, libmbedx509-1, libmbedcrypto7, libsocketcan2, libsystemd0, adduser")
+libmbedtls14, libmbedx509-1, libmbedcrypto7, libsocketcan2, libsystemd0, adduser, procps")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${_packaging}/conffiles ${_packaging}/postinst ${_packaging}/prerm ${_packaging}/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
