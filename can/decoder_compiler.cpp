@@ -6,14 +6,12 @@
 #include <string_view>
 #include <tuple>
 
+#include "affine_integer_range.hpp"
 #include "autograph/can/can_frame.hpp"
 #include "autograph/can/decoder_plan.hpp"
 
 namespace autograph::can {
 namespace {
-
-// Only the compiler's range analysis needs more than 64 bits; the hot path never does.
-__extension__ using Int128 = __int128;
 
 constexpr double kTwoTo62 = 4611686018427387904.0;
 
@@ -29,20 +27,9 @@ OpKind integer_kind(const Signal& signal) {
     return OpKind::kDouble;
   }
   const bool is_signed = signal.value_type == ValueType::kSigned;
-  const Int128 one = 1;
-  const Int128 raw_low = is_signed ? -(one << (signal.length - 1)) : 0;
-  const Int128 raw_high = is_signed ? (one << (signal.length - 1)) - 1 : (one << signal.length) - 1;
-  const auto factor = static_cast<Int128>(static_cast<int64_t>(signal.factor));
-  const auto offset = static_cast<Int128>(static_cast<int64_t>(signal.offset));
-  const Int128 a = raw_low * factor + offset;
-  const Int128 b = raw_high * factor + offset;
-  const Int128 low = std::min(a, b);
-  const Int128 high = std::max(a, b);
-  const auto u64_max = static_cast<Int128>(std::numeric_limits<uint64_t>::max());
-  const Int128 i64_min = std::numeric_limits<int64_t>::min();
-  const Int128 i64_max = std::numeric_limits<int64_t>::max();
-  const bool fits_unsigned = low >= 0 && high <= u64_max;
-  const bool fits_signed = low >= i64_min && high <= i64_max;
+  const auto [fits_signed, fits_unsigned] =
+      affine_integer_fit(is_signed, signal.length, static_cast<int64_t>(signal.factor),
+                         static_cast<int64_t>(signal.offset));
   if (fits_unsigned && (!is_signed || !fits_signed)) {
     return OpKind::kUnsignedInteger;
   }
