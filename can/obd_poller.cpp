@@ -211,8 +211,9 @@ Result<void> ObdPoller::arm_timer() {
   if (const std::optional<int64_t> deadline = scheduler_.next_deadline_ms()) {
     // Absolute on CLOCK_MONOTONIC; a deadline in the past fires at once (never 0: that disarms).
     const int64_t at = std::max<int64_t>(*deadline, 1);
-    spec.it_value.tv_sec = at / 1000;
-    spec.it_value.tv_nsec = (at % 1000) * 1'000'000;
+    // Monotonic milliseconds fit time_t (32 bits on armhf) for 68 years of uptime.
+    spec.it_value.tv_sec = static_cast<time_t>(at / 1000);
+    spec.it_value.tv_nsec = static_cast<long>((at % 1000) * 1'000'000);
   }
   if (timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) {
     const int error = errno;

@@ -249,7 +249,7 @@ Result<void> Spool::State::mark_delivered(size_t segment_index, size_t record_in
 
 Result<void> Spool::State::compact_acks() {
   std::vector<uint64_t> live;
-  live.reserve(delivered_live);
+  live.reserve(static_cast<size_t>(delivered_live));
   for (const SegmentFile& segment : segments) {
     for (const RecordIndex& record : segment.records()) {
       if (record.delivered) {
