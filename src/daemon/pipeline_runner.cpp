@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -41,6 +42,10 @@
 
 namespace autograph::daemon {
 namespace {
+
+// Set during static initialisation, before main(): as close to the start of the process as the
+// program can see (only the dynamic loader ran before it).
+const std::chrono::steady_clock::time_point kProcessStarted = std::chrono::steady_clock::now();
 
 constexpr size_t kQueueCapacity = 256;  // signed batches between the two threads
 
@@ -222,6 +227,7 @@ Result<void> run_threads(std::vector<std::unique_ptr<pipeline::FrameSource>> sou
                          std::chrono::milliseconds drain_timeout) {
   const SystemdNotifier systemd;
   pipeline::ReactorOptions reactor_options;
+  reactor_options.started = kProcessStarted;
   reactor_options.stop_when_sources_end = replay;
   reactor_options.status_interval = status_interval;
   reactor_options.reload_fd = w.inbox.reload_fd();

@@ -170,6 +170,13 @@ void Reactor::read_source(size_t index) {
       break;
     }
     pipeline_.process(std::span<const can::CanFrame>(frames_.data(), *count));
+    if (!first_frame_seen_) {
+      first_frame_seen_ = true;
+      const std::chrono::duration<double, std::milli> since =
+          std::chrono::steady_clock::now() - options_.started;
+      pipeline_logger()->info("first frame read from {} {:.1f} ms after start", source.name(),
+                              since.count());
+    }
   }
   sync_watch(index);
   const uint64_t drops = source.counters().kernel_drops;

@@ -44,6 +44,9 @@ struct ReactorOptions {
   std::chrono::milliseconds tick_interval{0};  // 0: no ticks
   std::function<void()> on_tick;               // every tick_interval; may be empty
   std::function<void()> on_stopping;           // SIGTERM/SIGINT received; may be empty
+  // When the process started: the first frame read is logged with the time since (the
+  // start-to-first-frame budget is 100 ms).
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 class Reactor {
@@ -97,6 +100,7 @@ class Reactor {
   std::vector<bool> source_dead_;       // by source index: failed and left out
   std::vector<uint64_t> kernel_drops_;  // by source index: last counter seen
   std::vector<int> watched_fds_;        // by source index: the fd in epoll, -1 for none
+  bool first_frame_seen_ = false;
   ReactorOptions options_;
   int epoll_fd_ = -1;
   int timer_fd_ = -1;  // CLOCK_REALTIME, absolute
