@@ -30,19 +30,25 @@ std::filesystem::path read_path(const Json& value, const std::string& path,
   return file.is_absolute() ? file : base_dir / file;
 }
 
-CanInterface read_interface(const Json& value, const std::string& path) {
-  const JsonObjectReader object(value, path, {"interface", "bitrate", "restart_ms", "timestamps"});
-  CanInterface can;
-  can.name = object.string("interface");
-  const bool name_ok = !can.name.empty() && can.name.size() <= 15 &&
-                       std::all_of(can.name.begin(), can.name.end(), [](char c) {
-                         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                                (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-                       });
+// The "interface" member of `object`, checked as a Linux network interface name.
+std::string read_interface_name(const JsonObjectReader& object) {
+  std::string name = object.string("interface");
+  const bool name_ok =
+      !name.empty() && name.size() <= 15 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-' || c == '.';
+      });
   if (!name_ok) {
     throw_schema_error(object.path_of("interface"),
                        "expected a network interface name, 1..15 of A-Z a-z 0-9 _ - .");
   }
+  return name;
+}
+
+CanInterface read_interface(const Json& value, const std::string& path) {
+  const JsonObjectReader object(value, path, {"interface", "bitrate", "restart_ms", "timestamps"});
+  CanInterface can;
+  can.name = read_interface_name(object);
   if (const auto bitrate = object.optional_integer("bitrate", 10'000, 1'000'000)) {
     can.bitrate = static_cast<uint32_t>(*bitrate);
   }
@@ -58,6 +64,28 @@ CanInterface read_interface(const Json& value, const std::string& path) {
     can.restart_ms = static_cast<uint32_t>(*restart);
   }
   return can;
+}
+
+// The interface may be one that can[] does not list: on many cars the OBD port's gateway answers
+// diagnostics on a bus with nothing else worth listening to.
+ObdDevice read_obd(const Json& value) {
+  const JsonObjectReader object(
+      value, "obd", {"interface", "addressing", "min_request_gap_ms", "response_timeout_ms"});
+  ObdDevice obd;
+  obd.interface = read_interface_name(object);
+  if (const Json* addressing = object.optional("addressing")) {
+    const std::string kind = sj::expect_string(*addressing, object.path_of("addressing"));
+    if (kind != "11bit" && kind != "29bit") {
+      throw_schema_error(object.path_of("addressing"),
+                         fmt::format("\"{}\": expected \"11bit\" or \"29bit\"", kind));
+    }
+    obd.extended_ids = kind == "29bit";
+  }
+  obd.min_request_gap_ms =
+      static_cast<uint32_t>(object.optional_integer("min_request_gap_ms", 10, 10'000).value_or(50));
+  obd.response_timeout_ms = static_cast<uint32_t>(
+      object.optional_integer("response_timeout_ms", 50, 5'000).value_or(150));
+  return obd;
 }
 
 VehicleProfile read_vehicle(const Json& value, const std::vector<CanInterface>& can,
@@ -89,7 +117,7 @@ VehicleProfile read_vehicle(const Json& value, const std::vector<CanInterface>& 
 DeviceConfig read_config(const Json& document, const std::filesystem::path& base_dir) {
   const JsonObjectReader object(
       document, "",
-      {"can", "vehicle", "key", "state_dir", "spool", "control", "status_interval_s"});
+      {"can", "vehicle", "key", "state_dir", "spool", "control", "status_interval_s", "obd"});
   DeviceConfig config;
   const Json& can = object.array("can", 1, 8);
   std::set<std::string> names;
@@ -123,6 +151,9 @@ DeviceConfig read_config(const Json& document, const std::filesystem::path& base
   }
   config.status_interval_s =
       static_cast<uint32_t>(object.optional_integer("status_interval_s", 1, 86'400).value_or(60));
+  if (const Json* obd = object.optional("obd")) {
+    config.obd = read_obd(*obd);
+  }
   return config;
 }
 

@@ -8,7 +8,8 @@
 //
 // docs/configuration.md documents every member, with a complete example; examples/config.json
 // is a working one. Optional: "control", the broker for status events and policies
-// (control_endpoint.hpp), and "status_interval_s".
+// (control_endpoint.hpp), "status_interval_s", and "obd", where autographd asks the car's ECUs
+// for OBD-II PIDs (which ones and how often is the owner's policy's choice, not this file's).
 //
 // Thread: plain data and pure functions; any thread.
 #pragma once
@@ -47,6 +48,16 @@ struct VehicleProfile {
   std::filesystem::path vss_mapping;  // DBC signal -> VSS path and unit
 };
 
+// Where and how the OBD-II poller asks (can/obd_poller.hpp); what it asks is the policy's.
+struct ObdDevice {
+  // The interface the diagnostic gateway is on: one of can[] or any SocketCAN interface name
+  // (1..15 of A-Z a-z 0-9 _ - .).
+  std::string interface;
+  bool extended_ids = false;           // "addressing": "11bit" (default) or "29bit"
+  uint32_t min_request_gap_ms = 50;    // between any two requests, 10..10,000 ms
+  uint32_t response_timeout_ms = 150;  // answers awaited after a request, 50..5,000 ms
+};
+
 struct DeviceConfig {
   std::vector<CanInterface> can;  // 1..8, unique names
   VehicleProfile vehicle;
@@ -56,6 +67,7 @@ struct DeviceConfig {
   uint64_t spool_max_bytes = 64ull << 20;  // 1 MiB .. 1 TiB
   std::optional<ControlEndpoint> control;  // status events and policies over MQTT
   uint32_t status_interval_s = 60;         // 1 .. 86,400
+  std::optional<ObdDevice> obd;            // absent: the daemon sends nothing on any bus
 };
 
 // Parses and validates `text`; relative paths are resolved against `base_dir`. `source` names

@@ -36,6 +36,9 @@ pipeline::StatusEvent DaemonStatus::collect(
   event.endpoints = storage_.endpoint_status();
   event.policy_version = policy_version_;
   event.last_refusal = inbox_.last_refusal();
+  if (obd_ != nullptr) {
+    event.obd = obd_->status();
+  }
   return event;
 }
 
@@ -72,6 +75,13 @@ void DaemonStatus::log(const pipeline::StatusEvent& event) const {
     pipeline::pipeline_logger()->info(
         "status: {}: {}, {} frames, {} kernel drops, {} bad frames, {} outages", source.name,
         s.down ? "down" : "up", s.frames, s.kernel_drops, s.bad_input, s.outages);
+  }
+  if (event.obd) {
+    const pipeline::ObdStatus& o = *event.obd;
+    pipeline::pipeline_logger()->info(
+        "status: obd: {} requests, {} answers, {} ISO-TP errors, {} PID failures, {} back-offs, "
+        "{} ECUs",
+        o.requests, o.answers, o.isotp_errors, o.failures, o.backoffs, o.ecus.size());
   }
 }
 

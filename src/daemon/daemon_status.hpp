@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "autograph/signing/keccak256.hpp"
+#include "daemon/obd_link.hpp"
 #include "pipeline/frame_pipeline.hpp"
 #include "pipeline/frame_source.hpp"
 #include "pipeline/policy_inbox.hpp"
@@ -35,6 +36,9 @@ class DaemonStatus {
     policy_hash_ = hash;
   }
 
+  // Adds the OBD-II poller's counters (`obd` must outlive this object) to every event.
+  void watch_obd(const ObdLink& obd) { obd_ = &obd; }
+
   // Gathers, logs and reports one status event.
   void report(const std::vector<std::unique_ptr<pipeline::FrameSource>>& sources);
 
@@ -54,6 +58,7 @@ class DaemonStatus {
   pipeline::StatusReporter& reporter_;
   size_t bus_count_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  const ObdLink* obd_ = nullptr;
   uint64_t policy_version_ = 0;
   signing::Hash256 policy_hash_{};
 };

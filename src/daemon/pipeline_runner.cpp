@@ -23,6 +23,7 @@
 #include "config/device_config.hpp"
 #include "daemon/daemon_status.hpp"
 #include "daemon/live_buses.hpp"
+#include "daemon/obd_link.hpp"
 #include "daemon/systemd_notifier.hpp"
 #include "normaliser/vss_mapping.hpp"
 #include "normaliser/vss_normaliser.hpp"
@@ -65,6 +66,7 @@ struct Wiring {
   pipeline::StorageWorker& storage;
   pipeline::PolicyInbox& inbox;
   DaemonStatus& status;
+  ObdLink& obd;
 };
 
 struct Vehicle {
@@ -73,7 +75,8 @@ struct Vehicle {
   normaliser::VssNormaliser normaliser;
 };
 
-Result<Vehicle> load_vehicle(const config::DeviceConfig& config) {
+// The configured buses' DBCs, then the "obd" bus when polling is configured.
+Result<Vehicle> load_vehicle(const config::DeviceConfig& config, ObdLink& obd) {
   std::vector<std::string> names;
   std::vector<can::Database> buses(config.can.size());
   for (size_t i = 0; i < config.can.size(); ++i) {
@@ -94,8 +97,11 @@ Result<Vehicle> load_vehicle(const config::DeviceConfig& config) {
       }
     }
   }
+  if (Result<void> added = obd.add_bus(buses, names); !added) {
+    return tl::unexpected(added.error());
+  }
   Result<normaliser::VssMapping> mapping =
-      normaliser::VssMapping::load(config.vehicle.vss_mapping, buses, names);
+      obd.load_mapping(config.vehicle.vss_mapping, buses, names);
   if (!mapping) {
     return tl::unexpected(mapping.error());
   }
@@ -143,6 +149,7 @@ Result<void> apply_policy_in_force(const Wiring& w) {
   w.frames.apply_policy(std::move(*gate), in_force->hash, cursors);
   w.storage.set_targets(pipeline::publish_targets(in_force->policy, w.device.to_checksum_hex()));
   w.status.set_policy(in_force->policy.version, in_force->hash);
+  w.obd.set_policy(in_force->policy.obd);
   pipeline::pipeline_logger()->info("policy version {} in force, {} grantees",
                                     in_force->policy.version, cursors.size());
   return {};
@@ -168,10 +175,11 @@ Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_replay(const Ru
 }
 
 // Live buses (no replay): one SocketCAN source per configured interface, whose kernel filters
-// follow every policy the pipeline applies from now on.
+// follow every policy the pipeline applies from now on, and the OBD-II poller when configured
+// (its bus is the last of `bus_names`).
 Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_live(
-    const config::DeviceConfig& config, pipeline::FramePipeline& frames,
-    std::optional<LiveBuses>& live) {
+    const config::DeviceConfig& config, const std::vector<std::string>& bus_names,
+    pipeline::FramePipeline& frames, std::optional<LiveBuses>& live, ObdLink& obd) {
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME, &now);
   Result<LiveBuses> buses =
@@ -183,7 +191,12 @@ Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_live(
   live.emplace(std::move(*buses));
   frames.set_policy_listener([&live, &frames] { live->apply_filters(frames); });
   live->apply_filters(frames);
-  return live->take_sources();
+  std::vector<std::unique_ptr<pipeline::FrameSource>> sources = live->take_sources();
+  const auto obd_bus = static_cast<uint16_t>(bus_names.size() - 1);
+  if (Result<void> opened = obd.open_source(obd_bus, bus_names, sources); !opened) {
+    return tl::unexpected(opened.error());
+  }
+  return sources;
 }
 
 // The control endpoint, when configured: where the status stream goes, and the policy topic,
@@ -288,7 +301,8 @@ Result<void> run_pipeline(const RunOptions& options) {
   if (!state) {
     return tl::unexpected(state.error());
   }
-  Result<Vehicle> vehicle = load_vehicle(*config);
+  ObdLink obd(config->obd);  // outlives the reactor, which owns its source
+  Result<Vehicle> vehicle = load_vehicle(*config, obd);
   if (!vehicle) {
     return tl::unexpected(vehicle.error());
   }
@@ -323,14 +337,15 @@ Result<void> run_pipeline(const RunOptions& options) {
   pipeline::StatusReporter reporter(*key, *boot, *status_cursor, reactor_to_storage,
                                     (*storage)->notify_fd());
   DaemonStatus status(frames, **storage, **inbox, reporter, bus_names.size());
-  const Wiring wiring{*state, device, frames, **storage, **inbox, status};
+  status.watch_obd(obd);
+  const Wiring wiring{*state, device, frames, **storage, **inbox, status, obd};
   if (Result<void> applied = apply_policy_in_force(wiring); !applied) {
     return applied;
   }
   const bool replay = !options.replay.empty();
   std::optional<LiveBuses> live;  // outlives the reactor, which calls its filter listener
   Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> sources =
-      replay ? open_replay(options, *vehicle) : open_live(*config, frames, live);
+      replay ? open_replay(options, *vehicle) : open_live(*config, bus_names, frames, live, obd);
   if (!sources) {
     return tl::unexpected(sources.error());
   }

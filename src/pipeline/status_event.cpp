@@ -1,5 +1,7 @@
 #include "pipeline/status_event.hpp"
 
+#include <fmt/format.h>
+
 #include "autograph/signing/hex.hpp"
 #include "autograph/signing/json_writer.hpp"
 
@@ -123,6 +125,36 @@ void write_policy_state(JsonWriter& json, const signing::Hash256& policy,
   json.end_object();
 }
 
+void write_obd(JsonWriter& json, const ObdStatus& obd) {
+  json.key("obd");
+  json.begin_object();
+  member(json, "requests", obd.requests);
+  member(json, "send_errors", obd.send_errors);
+  member(json, "answers", obd.answers);
+  member(json, "isotp_errors", obd.isotp_errors);
+  member(json, "malformed", obd.malformed);
+  member(json, "negative", obd.negative);
+  member(json, "multi_pid_refusals", obd.multi_pid_refusals);
+  member(json, "failures", obd.failures);
+  member(json, "backoffs", obd.backoffs);
+  json.key("ecus");
+  json.begin_array();
+  for (const ObdEcuStatus& ecu : obd.ecus) {
+    json.begin_object();
+    json.key("id");
+    json.string(fmt::format("{:#x}", ecu.response_id & 0x1FFFFFFFu));
+    json.key("present");
+    json.raw(ecu.present ? "true" : "false");
+    member(json, "failures", ecu.failures);
+    member(json, "backoffs", ecu.backoffs);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("last_error");
+  obd.last_error.empty() ? json.raw("null") : json.string(obd.last_error);
+  json.end_object();
+}
+
 }  // namespace
 
 std::string serialize_status_data(const signing::BatchPosition& position,
@@ -150,6 +182,9 @@ std::string serialize_status_data(const signing::BatchPosition& position,
   write_counters(json, event);
   write_publishing(json, event);
   write_policy_state(json, policy, event);
+  if (event.obd) {
+    write_obd(json, *event.obd);
+  }
   json.end_object();
   return out;
 }

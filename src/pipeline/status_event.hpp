@@ -40,6 +40,30 @@ struct PolicyRefusalRecord {
   int64_t time_ms = 0;  // Unix epoch milliseconds
 };
 
+// One ECU the OBD-II poller found (or that failed it).
+struct ObdEcuStatus {
+  uint32_t response_id = 0;  // the CAN ID it answers from (0x7E8.., or 0x18DAF1xx | EFF flag)
+  bool present = false;      // answered the last discovery
+  uint64_t failures = 0;     // PID failures counted against it (no answer, negative, missing)
+  uint64_t backoffs = 0;     // times one of its PIDs was backed off
+};
+
+// The OBD-II poller's totals (can::ObdPollerCounters and ObdSchedulerCounters), when autographd
+// polls.
+struct ObdStatus {
+  uint64_t requests = 0;      // requests written to the bus
+  uint64_t send_errors = 0;   // requests the kernel refused
+  uint64_t answers = 0;       // whole ISO-TP messages received
+  uint64_t isotp_errors = 0;  // messages the kernel dropped (sequence, timeout, padding)
+  uint64_t malformed = 0;     // messages that were no OBD answer
+  uint64_t negative = 0;      // negative answers (7F)
+  uint64_t multi_pid_refusals = 0;
+  uint64_t failures = 0;  // PID failures, all ECUs
+  uint64_t backoffs = 0;  // PID and discovery back-offs
+  std::vector<ObdEcuStatus> ecus;
+  std::string last_error;  // the last ISO-TP or send error; empty when none
+};
+
 struct StatusEvent {
   uint64_t uptime_s = 0;
   std::vector<SourceStatus> sources;
@@ -51,12 +75,14 @@ struct StatusEvent {
   std::vector<EndpointStatus> endpoints;
   uint64_t policy_version = 0;  // 0: no policy in force
   std::optional<PolicyRefusalRecord> last_refusal;
+  std::optional<ObdStatus> obd;  // absent: no OBD-II poller (no "obd" configured, or a replay)
 };
 
 // The `data` bytes: {"v":1,"stream":..,"seq":..,"prev":..,"policy":..,"boot":..,"clock":..,
 // "time":<ms>,"uptime_s":..,"sources":[..],"decoder":{..},"pipeline":{..},"dropped":{..},
-// "spool":{..},"endpoints":[..],"policy_state":{"version":..,"hash":..,"last_refusal":..}},
-// compact.
+// "spool":{..},"endpoints":[..],"policy_state":{"version":..,"hash":..,"last_refusal":..},
+// "obd":{"requests":..,"answers":..,..,"ecus":[{"id":"0x7e8",..}],"last_error":..}}, compact;
+// "obd" only when the event has it.
 // `policy` holds the hash of the policy in force, as in every batch.
 std::string serialize_status_data(const signing::BatchPosition& position,
                                   const signing::Hash256& policy, signing::ClockState clock,

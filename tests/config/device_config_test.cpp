@@ -116,6 +116,56 @@ TEST(DeviceConfig, BitrateAndTimestampsAreOptional) {
               }).starts_with("c.json: can[0].timestamps: "));
 }
 
+TEST(DeviceConfig, ObdIsOptionalAndTakesAnyInterfaceName) {
+  const auto plain = parse_device_config(base_config().dump(), "c.json", "/etc");
+  ASSERT_TRUE(plain.has_value()) << plain.error().message();
+  EXPECT_FALSE(plain->obd.has_value()) << "absent: nothing is ever sent on a bus";
+
+  json document = base_config();
+  document["obd"] = json::parse(R"({"interface": "can0"})");
+  const auto defaults = parse_device_config(document.dump(), "c.json", "/etc");
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().message();
+  ASSERT_TRUE(defaults->obd.has_value());
+  EXPECT_EQ(defaults->obd->interface, "can0");
+  EXPECT_FALSE(defaults->obd->extended_ids);
+  EXPECT_EQ(defaults->obd->min_request_gap_ms, 50u);
+  EXPECT_EQ(defaults->obd->response_timeout_ms, 150u);
+
+  document["obd"] = json::parse(
+      R"({"interface": "vcan9", "addressing": "29bit", "min_request_gap_ms": 10,
+          "response_timeout_ms": 5000})");
+  const auto full = parse_device_config(document.dump(), "c.json", "/etc");
+  ASSERT_TRUE(full.has_value()) << full.error().message();
+  EXPECT_EQ(full->obd->interface, "vcan9") << "an interface that can[] does not list";
+  EXPECT_TRUE(full->obd->extended_ids);
+  EXPECT_EQ(full->obd->min_request_gap_ms, 10u);
+  EXPECT_EQ(full->obd->response_timeout_ms, 5000u);
+}
+
+TEST(DeviceConfig, RejectsBadObdValuesNamingThePath) {
+  EXPECT_EQ(error_after([](json& c) { c["obd"] = json::object(); }),
+            "c.json: obd.interface: missing required key");
+  EXPECT_EQ(error_after([](json& c) { c["obd"] = json::parse(R"({"interface": "can 0"})"); }),
+            "c.json: obd.interface: expected a network interface name, 1..15 of A-Z a-z 0-9 _ - .");
+  EXPECT_EQ(error_after([](json& c) {
+              c["obd"] = json::parse(R"({"interface": "can0", "addressing": "extended"})");
+            }),
+            "c.json: obd.addressing: \"extended\": expected \"11bit\" or \"29bit\"");
+  EXPECT_EQ(error_after([](json& c) {
+              c["obd"] = json::parse(R"({"interface": "can0", "min_request_gap_ms": 5})");
+            }),
+            "c.json: obd.min_request_gap_ms: 5 is out of range 10..10000");
+  EXPECT_EQ(error_after([](json& c) {
+              c["obd"] = json::parse(R"({"interface": "can0", "response_timeout_ms": 6000})");
+            }),
+            "c.json: obd.response_timeout_ms: 6000 is out of range 50..5000");
+  EXPECT_TRUE(error_after([](json& c) {
+                c["obd"] = json::parse(R"({"interface": "can0", "pids": [13]})");
+              }).starts_with("c.json: obd.pids: unknown key"))
+      << "which PIDs is the policy's choice";
+  EXPECT_TRUE(error_after([](json& c) { c["obd"] = "can0"; }).starts_with("c.json: obd: "));
+}
+
 TEST(DeviceConfig, LoadsAFileResolvingPathsAgainstItsDirectory) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                     ("autograph-config-test-" + std::to_string(getpid()));

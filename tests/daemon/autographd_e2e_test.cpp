@@ -16,6 +16,10 @@
 // (3) the policy's rate must hold live: no two samples of a path closer than its every_ms; and
 // (4) every live value must be one that the path really takes in the capture (decoded and
 // normalised here from the same files).
+//
+// OBD-II: autographd with an "obd" section polls tests/obd/ecu_simulator on vcan0 as the policy
+// asks; Vehicle.Speed (PID 0D) arrives in signed batches and the status events carry the
+// poller's counters, with the simulator's silent ECU failing.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -58,6 +62,8 @@ const std::string kDaemon = AUTOGRAPHD_PATH;
 const std::string kKona = AUTOGRAPH_TEST_DATA_DIR "/hyundai-kona-ev";
 const std::string kMapping = AUTOGRAPH_SOURCE_DIR "/vehicles/hyundai-kona-ev/mapping.json";
 const char* const kCerts = AUTOGRAPH_E2E_CERTS;  // ca.crt, server.crt/.key (made at build time)
+const std::string kEcuSimulator = AUTOGRAPH_ECU_SIMULATOR;  // tests/obd/ecu_simulator
+const std::string kObdScenario = AUTOGRAPH_SOURCE_DIR "/tests/obd/scenario.txt";
 
 uint64_t now_ms() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -625,6 +631,82 @@ TEST_F(AutographdOnVcan, MeasuresCpuPerMillionFramesAndPeakRssAtFullSpeed) {
       sent, wall, read, static_cast<unsigned long long>(vcan0[1] + vcan1[1]), cpu, cpu / read * 1e6,
       cpu / sent * 1e6, static_cast<unsigned long long>(rss));
   EXPECT_LT(rss, 16u * 1024) << "the 16 MB budget";
+}
+
+}  // namespace
+}  // namespace autograph
+
+namespace autograph {
+namespace {
+
+// The test device's policy again, version 2, with OBD-II polling of `pids` every 500 ms.
+void apply_obd_policy(const fs::path& dir, const std::vector<int>& pids) {
+  nlohmann::json policy = nlohmann::json::parse(read_file(dir / "policy.json"));
+  policy["version"] = 2;
+  policy["obd"] = {{"enabled", true}, {"pids", pids}, {"interval_ms", 500}};
+  std::ofstream(dir / "policy.json") << policy.dump();
+  const std::string sign = kCli + " policy sign " + (dir / "policy.json").string() + " --key " +
+                           (dir / "owner.key").string() + " >/dev/null";
+  ASSERT_EQ(shell(sign.c_str()), 0);
+  const std::string apply = kCli + " policy apply " + (dir / "policy.json").string() + " --key " +
+                            (dir / "state/device.key").string() + " --state " +
+                            (dir / "state").string() + " >/dev/null";
+  ASSERT_EQ(shell(apply.c_str()), 0);
+}
+
+TEST_F(AutographdOnVcan, PollsObdAndSignsTheSpeedItReads) {
+  const fs::path dir = root_ / "obd";
+  const fs::path config = make_device(dir, "vcan0", "vcan1");
+  {  // poll on vcan0; a status event every 2 s
+    nlohmann::json document = nlohmann::json::parse(read_file(config));
+    document["obd"] = {{"interface", "vcan0"}, {"min_request_gap_ms", 20}};
+    document["status_interval_s"] = 2;
+    std::ofstream(config) << document.dump();
+  }
+  apply_obd_policy(dir, {0x0D, 0x5B});  // speed from ECU 0; 0x5B from the silent ECU 2
+  const pid_t simulator =
+      spawn({kEcuSimulator, "vcan0", kObdScenario}, root_ / "ecu.err", root_ / "ecu.out");
+  ASSERT_TRUE(wait_for_text(root_ / "ecu.out", "ready", 10s)) << read_file(root_ / "ecu.err");
+  Daemon daemon(config, root_ / "obd.log");
+  std::this_thread::sleep_for(7s);
+  EXPECT_TRUE(daemon.stop()) << read_file(root_ / "obd.log");
+  ::kill(simulator, SIGTERM);
+  static_cast<void>(wait_for(simulator, 5000ms));
+
+  // The insurer's stream gets Vehicle.Speed once a second: 50 km/h (41 0D 32), signed.
+  const std::vector<Batch> insurer = spooled(dir / "spool/insurer");
+  const std::map<std::string, PathSamples> samples = samples_by_path(insurer);
+  ASSERT_EQ(samples.count("Vehicle.Speed"), 1u) << read_file(root_ / "obd.log");
+  const PathSamples& speed = samples.at("Vehicle.Speed");
+  EXPECT_GE(speed.values.size(), 3u) << "about one a second for 7 s";
+  for (double value : speed.values) {
+    EXPECT_EQ(value, 50.0);
+  }
+  EXPECT_EQ(samples.size(), 1u) << "the insurer gets nothing but Vehicle.Speed";
+
+  // The last status event: requests and answers counted, ECU 0 (0x7E8) present without
+  // failures, the silent ECU 2 (0x7EA) failing its PID.
+  nlohmann::json obd;
+  for (const std::string& text : spool_envelopes(dir / "spool/status")) {
+    Result<signing::VerifiedEnvelope> event = signing::verify_envelope(text, std::nullopt);
+    ASSERT_TRUE(event.has_value()) << event.error().message();
+    obd = nlohmann::json::parse(event->data).value("obd", nlohmann::json());
+  }
+  ASSERT_TRUE(obd.is_object()) << "no \"obd\" in the status events";
+  EXPECT_GT(obd.at("requests").get<uint64_t>(), 5u);
+  EXPECT_GT(obd.at("answers").get<uint64_t>(), 5u);
+  EXPECT_EQ(obd.at("isotp_errors").get<uint64_t>(), 0u);
+  EXPECT_GE(obd.at("failures").get<uint64_t>(), 3u) << obd.dump();
+  EXPECT_GE(obd.at("backoffs").get<uint64_t>(), 1u) << obd.dump();
+  std::map<std::string, nlohmann::json> ecus;
+  for (const nlohmann::json& ecu : obd.at("ecus")) {
+    ecus[ecu.at("id").get<std::string>()] = ecu;
+  }
+  ASSERT_EQ(ecus.count("0x7e8"), 1u) << obd.dump();
+  EXPECT_EQ(ecus["0x7e8"].at("failures"), 0) << obd.dump();
+  ASSERT_EQ(ecus.count("0x7ea"), 1u) << obd.dump();
+  EXPECT_GE(ecus["0x7ea"].at("failures").get<uint64_t>(), 3u) << obd.dump();
+  EXPECT_NE(read_file(root_ / "obd.log").find("status: obd: "), std::string::npos);
 }
 
 }  // namespace
