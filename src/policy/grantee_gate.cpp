@@ -7,6 +7,13 @@
 #include "policy/geo.hpp"
 
 namespace autograph::policy {
+namespace {
+
+// every_ms: a sample this much older than the last one passed means the system clock was stepped
+// back (NTP on a board without RTC); anything less is out-of-order arrival across buses.
+constexpr uint64_t kClockStepNs = 10'000'000'000;  // 10 s
+
+}  // namespace
 
 GranteeGate::GranteeGate(std::string name, Batching batch, size_t signal_count)
     : name_(std::move(name)), batch_(batch), rules_(signal_count) {}
@@ -66,12 +73,13 @@ std::optional<double> GranteeGate::locate(Coordinate coordinate, double value) n
 
 bool GranteeGate::pass_rate(Rule& rule, uint64_t t_ns, double value) noexcept {
   if (rule.kind == Kind::kEvery) {
-    // Either side of the last value passed: samples of one signal from two buses are read a
-    // batch per bus, so they arrive slightly out of time order; only a jump back by a whole
-    // interval or more (a replay starting again) restarts the window.
-    const uint64_t distance =
-        t_ns >= rule.last_t_ns ? t_ns - rule.last_t_ns : rule.last_t_ns - t_ns;
-    if (rule.has_last && distance < rule.interval_ns) {
+    // Samples of one signal mapped on two buses arrive out of time order (the reactor reads a
+    // batch per bus, and under load one bus's batch may span several windows), so a value older
+    // than the last one passed is withheld too. Only a jump back by more than kClockStepNs (the
+    // system clock was stepped back) restarts the window.
+    const bool withheld = t_ns >= rule.last_t_ns ? t_ns - rule.last_t_ns < rule.interval_ns
+                                                 : rule.last_t_ns - t_ns <= kClockStepNs;
+    if (rule.has_last && withheld) {
       return false;
     }
     rule.last_t_ns = t_ns;
