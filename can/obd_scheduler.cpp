@@ -8,11 +8,6 @@
 #include "autograph/check.hpp"
 
 namespace autograph::can {
-namespace {
-
-constexpr uint8_t kVinPid = 0x02;
-
-}  // namespace
 
 ObdScheduler::ObdScheduler(ObdSchedulerConfig config) : config_(config) {
   AG_CHECK(config_.min_request_gap_ms >= 0 && config_.response_timeout_ms > 0 &&
@@ -89,7 +84,7 @@ std::optional<ObdPlannedRequest> ObdScheduler::plan(int64_t now_ms) {
   }
   if (!vin_known_ && now_ms >= vin_due_ms_) {
     request.service = kObdVehicleInfo;
-    request.pids[0] = kVinPid;
+    request.pids[0] = kObdVinPid;
     request.pid_count = 1;
     return issue(request, now_ms);
   }
@@ -184,7 +179,7 @@ void ObdScheduler::on_response(int ecu, const ObdResponse& response, int64_t now
   } else if (response.service == kObdCurrentData) {
     on_current_data(ecu, response);
   } else if (response.service == kObdVehicleInfo) {
-    const Result<std::string_view> vin = parse_obd_info_text(response.body, kVinPid);
+    const Result<std::string_view> vin = parse_obd_info_text(response.body, kObdVinPid);
     vin_known_ = vin_known_ || (vin.has_value() && is_valid_vin(*vin));
   }
   if (request.ecu >= 0) {

@@ -41,7 +41,15 @@ void write_signals(JsonWriter& writer, const std::vector<SignalSeries>& signals)
     for (const BatchSample& sample : series.samples) {
       writer.begin_array();
       writer.unsigned_integer(sample.offset_ms);
-      writer.number(sample.value);
+      if (series.texts == nullptr) {
+        writer.number(sample.value);
+      } else {
+        const double count = static_cast<double>(series.texts->size());
+        AG_CHECK(sample.value >= 0 && sample.value < count &&
+                     sample.value == static_cast<double>(static_cast<size_t>(sample.value)),
+                 "serialize_batch_data: a text signal's value is not an index of its texts");
+        writer.raw((*series.texts)[static_cast<size_t>(sample.value)]);
+      }
       writer.end_array();
     }
     writer.end_array();

@@ -63,6 +63,7 @@ Result<normaliser::VssMapping> ObdLink::load_mapping(const std::filesystem::path
 }
 
 Result<void> ObdLink::open_source(uint16_t bus, const std::vector<std::string>& bus_names,
+                                  pipeline::SignalTexts& texts,
                                   std::vector<std::unique_ptr<pipeline::FrameSource>>& sources) {
   if (!config_) {
     return {};
@@ -74,7 +75,7 @@ Result<void> ObdLink::open_source(uint16_t bus, const std::vector<std::string>& 
   options.scheduler.min_request_gap_ms = config_->min_request_gap_ms;
   options.scheduler.response_timeout_ms = config_->response_timeout_ms;
   Result<std::unique_ptr<pipeline::ObdFrameSource>> source =
-      pipeline::ObdFrameSource::open(options, bus_names, rule_);
+      pipeline::ObdFrameSource::open(options, bus_names, rule_, texts);
   if (!source) {
     return tl::unexpected(source.error());
   }
@@ -107,6 +108,7 @@ std::optional<pipeline::ObdStatus> ObdLink::status() const {
   status.multi_pid_refusals = scheduler.counters().multi_pid_refusals;
   status.failures = scheduler.counters().failures;
   status.backoffs = scheduler.counters().backoffs;
+  status.texts_refused = source_->texts_refused();
   for (int ecu = 0; ecu < can::ObdScheduler::kMaxEcus; ++ecu) {
     if (scheduler.ecu_present(ecu) || scheduler.ecu_failures(ecu) > 0) {
       status.ecus.push_back({poller.response_id(ecu), scheduler.ecu_present(ecu),

@@ -58,10 +58,11 @@ class ObdLink {
       std::span<const std::string> names) const;
 
   // Opens the poller on the configured interface (answers on bus index `bus` of `bus_names`)
-  // with the last rule set_policy() got, and appends it to `sources`. Does nothing when not
-  // configured. Errors: ObdFrameSource::open's (no such interface, no can-isotp).
+  // with the last rule set_policy() got, and appends it to `sources`; VIN and DTC texts go to
+  // `texts` (the pipeline's). Does nothing when not configured. Errors: ObdFrameSource::open's
+  // (no such interface, no can-isotp).
   [[nodiscard]] Result<void> open_source(
-      uint16_t bus, const std::vector<std::string>& bus_names,
+      uint16_t bus, const std::vector<std::string>& bus_names, pipeline::SignalTexts& texts,
       std::vector<std::unique_ptr<pipeline::FrameSource>>& sources);
 
   // The `obd` section of the policy now in force (absent: polling stops).

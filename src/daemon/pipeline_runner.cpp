@@ -193,7 +193,7 @@ Result<std::vector<std::unique_ptr<pipeline::FrameSource>>> open_live(
   live->apply_filters(frames);
   std::vector<std::unique_ptr<pipeline::FrameSource>> sources = live->take_sources();
   const auto obd_bus = static_cast<uint16_t>(bus_names.size() - 1);
-  if (Result<void> opened = obd.open_source(obd_bus, bus_names, sources); !opened) {
+  if (Result<void> opened = obd.open_source(obd_bus, bus_names, frames.texts(), sources); !opened) {
     return tl::unexpected(opened.error());
   }
   return sources;

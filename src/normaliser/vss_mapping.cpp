@@ -12,7 +12,9 @@
 #include <optional>
 
 #include "autograph/can/can_frame.hpp"
+#include "autograph/can/obd_bus.hpp"
 #include "autograph/check.hpp"
+#include "autograph/vss_text_signals.hpp"
 #include "normaliser/unit_conversion.hpp"
 
 namespace autograph::normaliser {
@@ -145,6 +147,15 @@ class VssMappingBuilder {
     std::string unit;
     if (auto conversion = read_conversion(entry, path, out, unit); !conversion) {
       return conversion;
+    }
+    // The value of a text signal is an index into the pipeline's table of texts, which only the
+    // OBD-II source fills: any other source would write indices of texts that do not exist.
+    if (is_vss_text_path(*vss) &&
+        (out.message_name != can::kObdTextMessageName || out.kind != ConversionKind::kLinear ||
+         out.scale != 1.0 || out.offset != 0.0)) {
+      return error(path + ".vss", fmt::format("{} is a text signal: only the OBD-II poller's {} "
+                                              "message feeds it, unscaled",
+                                              *vss, can::kObdTextMessageName));
     }
     return place(std::move(out), *vss, unit, path);
   }

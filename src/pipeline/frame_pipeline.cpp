@@ -14,8 +14,9 @@ namespace autograph::pipeline {
 namespace {
 
 StreamSettings settings_for(const policy::GranteeGate& grantee,
-                            const std::vector<std::string>& vss_paths) {
+                            const std::vector<std::string>& vss_paths, const SignalTexts& texts) {
   StreamSettings settings;
+  settings.texts = &texts;
   settings.name = grantee.name();
   settings.max_interval_s = grantee.batch().max_interval_s;
   settings.max_samples = grantee.batch().max_samples;
@@ -34,6 +35,7 @@ FramePipeline::FramePipeline(can::Decoder decoder, normaliser::VssNormaliser nor
                              BoundedQueue<OutgoingBatch>& queue)
     : decoder_(std::move(decoder)),
       normaliser_(std::move(normaliser)),
+      texts_(std::make_unique<SignalTexts>(normaliser_.vss_paths())),
       key_(key),
       boot_(std::move(boot)),
       queue_(queue) {
@@ -55,7 +57,8 @@ void FramePipeline::apply_policy(policy::PolicyGate gate, const signing::Hash256
         cursor = old.cursor();
       }
     }
-    streams.emplace_back(key_, settings_for(grantee, normaliser_.vss_paths()), boot_, cursor);
+    streams.emplace_back(key_, settings_for(grantee, normaliser_.vss_paths(), *texts_), boot_,
+                         cursor);
   }
   streams_ = std::move(streams);
   gate_.clear();

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "normaliser/vss_sample.hpp"
 #include "pipeline/bounded_queue.hpp"
 #include "pipeline/outgoing_batch.hpp"
+#include "pipeline/signal_texts.hpp"
 #include "pipeline/stream.hpp"
 #include "policy/policy_gate.hpp"
 
@@ -90,6 +92,9 @@ class FramePipeline {
   const PipelineCounters& counters() const noexcept { return counters_; }
   const can::Decoder& decoder() const noexcept { return decoder_; }
   const normaliser::VssNormaliser& normaliser() const noexcept { return normaliser_; }
+  // The values of the vehicle's text signals (VIN, DTC list): sources that produce text intern
+  // it here; the streams write it into their batches.
+  SignalTexts& texts() noexcept { return *texts_; }
   size_t stream_count() const noexcept { return streams_.size(); }
   const Stream& stream(size_t index) const noexcept { return streams_[index]; }
 
@@ -101,6 +106,7 @@ class FramePipeline {
 
   can::Decoder decoder_;
   normaliser::VssNormaliser normaliser_;
+  std::unique_ptr<SignalTexts> texts_;  // its address is the streams'
   const signing::SecretKey& key_;
   std::string boot_;
   BoundedQueue<OutgoingBatch>& queue_;

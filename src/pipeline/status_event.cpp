@@ -137,6 +137,7 @@ void write_obd(JsonWriter& json, const ObdStatus& obd) {
   member(json, "multi_pid_refusals", obd.multi_pid_refusals);
   member(json, "failures", obd.failures);
   member(json, "backoffs", obd.backoffs);
+  member(json, "texts_refused", obd.texts_refused);
   json.key("ecus");
   json.begin_array();
   for (const ObdEcuStatus& ecu : obd.ecus) {

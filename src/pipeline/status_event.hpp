@@ -58,8 +58,9 @@ struct ObdStatus {
   uint64_t malformed = 0;     // messages that were no OBD answer
   uint64_t negative = 0;      // negative answers (7F)
   uint64_t multi_pid_refusals = 0;
-  uint64_t failures = 0;  // PID failures, all ECUs
-  uint64_t backoffs = 0;  // PID and discovery back-offs
+  uint64_t failures = 0;       // PID failures, all ECUs
+  uint64_t backoffs = 0;       // PID and discovery back-offs
+  uint64_t texts_refused = 0;  // VIN / DTC list texts the full table of texts refused
   std::vector<ObdEcuStatus> ecus;
   std::string last_error;  // the last ISO-TP or send error; empty when none
 };

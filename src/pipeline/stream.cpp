@@ -27,6 +27,9 @@ Stream::Stream(const signing::SecretKey& key, StreamSettings settings, std::stri
   columns_.resize(settings_.vss_paths.size());
   for (size_t i = 0; i < columns_.size(); ++i) {
     columns_[i].path = settings_.vss_paths[i];
+    if (settings_.texts != nullptr) {
+      columns_[i].texts = settings_.texts->texts(static_cast<uint32_t>(i));
+    }
     if (settings_.receives[i]) {
       columns_[i].samples.reserve(reserve);
     }

@@ -24,6 +24,7 @@
 #include "autograph/signing/batch_envelope.hpp"
 #include "autograph/signing/secret_key.hpp"
 #include "autograph/signing/stream_signer.hpp"
+#include "pipeline/signal_texts.hpp"
 
 namespace autograph::pipeline {
 
@@ -35,6 +36,9 @@ struct StreamSettings {
   // may receive (same size); buffers are reserved only for those.
   std::vector<std::string> vss_paths;
   std::vector<bool> receives;
+  // The values of the text signals (their samples are indices into it); must outlive the
+  // stream. nullptr: every signal is a number.
+  const SignalTexts* texts = nullptr;
 };
 
 // What the closer knows that the stream doesn't: the policy in force and the clock.

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "autograph/check.hpp"
+#include "autograph/vss_text_signals.hpp"
 #include "policy/vss_pattern.hpp"
 
 namespace autograph::policy {
@@ -47,7 +48,8 @@ GranteeGate PolicyGate::compile_grantee(const Grantee& grantee,
     out.kind =
         rule->kind == RateKind::kEvery ? GranteeGate::Kind::kEvery : GranteeGate::Kind::kOnChange;
     out.interval_ns = static_cast<uint64_t>(rule->every_ms) * 1'000'000u;
-    out.deadband = rule->deadband;
+    // A text signal's value is the index of its text: any change of text is a change.
+    out.deadband = is_vss_text_path(vss_paths[id]) ? 0 : rule->deadband;
     needed[id] = true;
     if (is_lat || is_lon) {
       gets_location = true;

@@ -4,7 +4,9 @@
 // Each grantee's rules are resolved once here (the first rule of the grantee whose pattern
 // matches a path wins), so the per-sample work is an array look-up in GranteeGate::offer().
 // needed_signals() is the set the decoder and the kernel filters should let through: what any
-// grantee may get, plus the partner coordinate a location rule needs to be judged.
+// grantee may get, plus the partner coordinate a location rule needs to be judged. A text
+// signal (is_vss_text_path: its value is the index of a text) passes on_change at every change
+// of text, whatever the rule's deadband.
 //
 // A new policy is compiled into a new PolicyGate and swapped in between samples; the old gate's
 // state (windows, last values) is not carried over.

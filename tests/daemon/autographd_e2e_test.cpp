@@ -170,6 +170,7 @@ struct Batch {
   uint64_t from = 0;
   uint64_t kernel_drops = 0;
   std::map<std::string, std::vector<std::pair<uint64_t, double>>> signals;  // (Unix ms, value)
+  std::map<std::string, std::vector<std::string>> texts;  // text signals: their values' JSON
 };
 
 // Verifies every envelope (signature, device) and the chains (no gap, fork or broken prev);
@@ -196,6 +197,10 @@ std::vector<Batch> verified_batches(const std::vector<std::string>& envelopes,
     batch.kernel_drops = data.at("dropped").at("kernel").get<uint64_t>();
     for (const auto& [path, samples] : data.at("signals").items()) {
       for (const auto& sample : samples) {
+        if (!sample.at(1).is_number()) {
+          batch.texts[path].push_back(sample.at(1).dump());
+          continue;
+        }
         batch.signals[path].emplace_back(batch.from + sample.at(0).get<uint64_t>(),
                                          sample.at(1).get<double>());
       }
@@ -639,10 +644,14 @@ TEST_F(AutographdOnVcan, MeasuresCpuPerMillionFramesAndPeakRssAtFullSpeed) {
 namespace autograph {
 namespace {
 
-// The test device's policy again, version 2, with OBD-II polling of `pids` every 500 ms.
+// The test device's policy again, version 2, with OBD-II polling of `pids` every 500 ms; the
+// insurer also gets the VIN and the stored DTCs.
 void apply_obd_policy(const fs::path& dir, const std::vector<int>& pids) {
   nlohmann::json policy = nlohmann::json::parse(read_file(dir / "policy.json"));
   policy["version"] = 2;
+  for (const char* path : {"Vehicle.VehicleIdentification.VIN", "Vehicle.OBD.DTCList"}) {
+    policy["grantees"][0]["signals"].push_back({{"path", path}, {"on_change", true}});
+  }
   policy["obd"] = {{"enabled", true}, {"pids", pids}, {"interval_ms", 500}};
   std::ofstream(dir / "policy.json") << policy.dump();
   const std::string sign = kCli + " policy sign " + (dir / "policy.json").string() + " --key " +
@@ -682,7 +691,18 @@ TEST_F(AutographdOnVcan, PollsObdAndSignsTheSpeedItReads) {
   for (double value : speed.values) {
     EXPECT_EQ(value, 50.0);
   }
-  EXPECT_EQ(samples.size(), 1u) << "the insurer gets nothing but Vehicle.Speed";
+  EXPECT_EQ(samples.size(), 1u) << "the insurer gets no other number than Vehicle.Speed";
+  // The VIN once (on change), the stored DTCs of ECU 0 (01 33, C1 00) as a list of text.
+  std::map<std::string, std::vector<std::string>> texts;
+  for (const Batch& batch : insurer) {
+    for (const auto& [path, values] : batch.texts) {
+      texts[path].insert(texts[path].end(), values.begin(), values.end());
+    }
+  }
+  EXPECT_EQ(texts["Vehicle.VehicleIdentification.VIN"],
+            std::vector<std::string>{"\"KMHK381GFMU123456\""});
+  EXPECT_EQ(texts["Vehicle.OBD.DTCList"], std::vector<std::string>{R"(["P0133","U0100"])"});
+  EXPECT_EQ(texts.size(), 2u);
 
   // The last status event: requests and answers counted, ECU 0 (0x7E8) present without
   // failures, the silent ECU 2 (0x7EA) failing its PID.

@@ -1,7 +1,8 @@
 // OBD-II through the whole reactor pipeline, in the QEMU guest: the ECU simulator answers on
 // vcan0, ObdFrameSource polls what the policy's `obd` section allows, the decoder compiled from
 // obd_dbc_text() and the normaliser turn the answers into VSS samples, the policy gate passes
-// what the grantee may have, and signed batches carry the simulator's values.
+// what the grantee may have, and signed batches carry the simulator's values, the VIN and the
+// stored DTCs as text.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -40,6 +41,14 @@ policy::Policy speed_and_odometer_policy() {
     policy::SignalRule rule;
     rule.path = path;
     rule.every_ms = 100;
+    insurer.signals.push_back(rule);
+  }
+  // The text signals, on change with a deadband that must not hide a change of text.
+  for (const char* path : {"Vehicle.VehicleIdentification.VIN", "Vehicle.OBD.DTCList"}) {
+    policy::SignalRule rule;
+    rule.path = path;
+    rule.kind = policy::RateKind::kOnChange;
+    rule.deadband = 1000;
     insurer.signals.push_back(rule);
   }
   insurer.batch.max_interval_s = 1;
@@ -81,7 +90,7 @@ TEST(ObdPipelineInGuest, PolledValuesArriveInSignedBatches) {
   options.interface = "vcan0";
   options.bus = 0;
   Result<std::unique_ptr<pipeline::ObdFrameSource>> source =
-      pipeline::ObdFrameSource::open(options, names, policy.obd);
+      pipeline::ObdFrameSource::open(options, names, policy.obd, frames.texts());
   ASSERT_TRUE(source.has_value()) << source.error().message();
   std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
   sources.push_back(std::move(*source));
@@ -112,6 +121,11 @@ TEST(ObdPipelineInGuest, PolledValuesArriveInSignedBatches) {
   EXPECT_NE(all.find("\"Vehicle.Speed\""), std::string::npos);
   EXPECT_NE(all.find("\"Vehicle.TraveledDistance\""), std::string::npos);
   EXPECT_EQ(all.find("CombustionEngine"), std::string::npos) << "not granted, yet sent";
+  // The scenario's VIN and its ECU's stored DTCs (01 33 -> P0133, C1 00 -> U0100), as text.
+  EXPECT_NE(all.find("\"Vehicle.VehicleIdentification.VIN\":[[0,\"KMHK381GFMU123456\"]]"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find(",[\"P0133\",\"U0100\"]]"), std::string::npos) << all;
 }
 
 }  // namespace

@@ -67,6 +67,30 @@ TEST(Stream, WritesTheExactDataJsonForAKnownInput) {
   EXPECT_TRUE(stream.empty());
 }
 
+TEST(Stream, WritesTextSignalsAsTheirTexts) {
+  const signing::SecretKey key = test_key();
+  StreamSettings s = settings(10, 100);
+  s.vss_paths = {"Vehicle.Speed", "Vehicle.VehicleIdentification.VIN", "Vehicle.OBD.DTCList"};
+  s.receives = {true, true, true};
+  SignalTexts texts(s.vss_paths);
+  s.texts = &texts;
+  Stream stream(key, s, "boot1", {});
+  const uint32_t none = texts.intern(2, "[]").value();
+  const uint32_t two = texts.intern(2, R"(["P0133","U0100"])").value();
+  stream.append(1, kT0, texts.intern(1, R"("KMHK381GFMU123456")").value());
+  stream.append(2, kT0 + 1 * kMs, two);
+  stream.append(2, kT0 + 2 * kMs, none);
+  stream.append(0, kT0 + 3 * kMs, 1.0);  // a number beside them stays a number
+  Result<signing::SignedBatch> batch = stream.close({}, at(kT0 + 10 * kMs));
+  ASSERT_TRUE(batch.has_value()) << batch.error().message();
+  EXPECT_NE(
+      verify(*batch).data.find(R"("signals":{"Vehicle.Speed":[[3,1]],)"
+                               R"("Vehicle.VehicleIdentification.VIN":[[0,"KMHK381GFMU123456"]],)"
+                               R"("Vehicle.OBD.DTCList":[[1,["P0133","U0100"]],[2,[]]]}})"),
+      std::string::npos)
+      << verify(*batch).data;
+}
+
 TEST(Stream, ReportsFullWhenMaxSamplesIsReached) {
   const signing::SecretKey key = test_key();
   Stream stream(key, settings(3600, 3), "boot1", {});

@@ -108,6 +108,21 @@ TEST(PolicyGate, EveryMsNeverPassesTwoValuesCloserThanTheInterval) {
   }
 }
 
+TEST(PolicyGate, OnChangeOfATextSignalPassesEveryChangeOfTextWhateverTheDeadband) {
+  // A text signal's value is the index of its text: 0 -> 1 is a new DTC list, not a small step.
+  const std::vector<std::string> signals = {"Vehicle.Speed", "Vehicle.OBD.DTCList"};
+  auto gate = PolicyGate::compile(
+      policy_with(R"([{"path": "Vehicle.*", "on_change": true, "deadband": 100}])"), signals);
+  ASSERT_TRUE(gate.has_value()) << gate.error().message();
+  EXPECT_EQ(gate->offer(0, 1, 0, 0.0), 0.0);
+  EXPECT_FALSE(gate->offer(0, 1, 1, 0.0).has_value());  // the same text again
+  EXPECT_EQ(gate->offer(0, 1, 2, 1.0), 1.0);
+  EXPECT_EQ(gate->offer(0, 1, 3, 0.0), 0.0);
+  // A number keeps its deadband.
+  EXPECT_EQ(gate->offer(0, 0, 0, 0.0), 0.0);
+  EXPECT_FALSE(gate->offer(0, 0, 1, 1.0).has_value());
+}
+
 TEST(PolicyGate, OnChangeAlwaysPassesTheFirstValue) {
   PolicyGate gate = gate_for(R"([{"path": "Vehicle.Speed", "on_change": true, "deadband": 5}])");
   EXPECT_EQ(gate.offer(0, kSpeed, 0, 50.0), 50.0);

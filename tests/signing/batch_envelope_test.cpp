@@ -97,6 +97,31 @@ TEST(BatchEnvelope, BuildsAnEnvelopeEmbeddingAndSigningTheExactDataBytes) {
   EXPECT_EQ(envelope->size(), expected_prefix.size() + 132 + 2);
 }
 
+TEST(BatchEnvelope, WritesTextSignalsAsTheirTextsAndParsesAsJson) {
+  const std::vector<std::string> vins = {R"("KMHK381GFMU123456")"};
+  const std::vector<std::string> dtcs = {"[]", R"(["P0133","U0100"])"};
+  BatchBody body = example_body();
+  body.signals = {{"Vehicle.OBD.DTCList", {{0, 1.0}, {500, 0.0}}, &dtcs},
+                  {"Vehicle.VehicleIdentification.VIN", {{7, 0.0}}, &vins}};
+  const std::string data = serialize_batch_data(example_position(), body);
+  EXPECT_NE(data.find(R"("signals":{"Vehicle.OBD.DTCList":[[0,["P0133","U0100"]],[500,[]]],)"
+                      R"("Vehicle.VehicleIdentification.VIN":[[7,"KMHK381GFMU123456"]]}})"),
+            std::string::npos)
+      << data;
+  const nlohmann::json parsed = nlohmann::json::parse(data);
+  EXPECT_EQ(parsed["signals"]["Vehicle.VehicleIdentification.VIN"][0][1], "KMHK381GFMU123456");
+  EXPECT_EQ(parsed["signals"]["Vehicle.OBD.DTCList"][0][1][1], "U0100");
+}
+
+TEST(BatchEnvelopeDeathTest, AbortsOnATextValueThatIsNoIndexOfItsTexts) {
+  const std::vector<std::string> texts = {R"("A")"};
+  for (const double value : {1.0, -1.0, 0.5, 1e300}) {
+    BatchBody body = example_body();
+    body.signals = {{"Vehicle.VehicleIdentification.VIN", {{0, value}}, &texts}};
+    EXPECT_DEATH((void)serialize_batch_data(example_position(), body), "not an index") << value;
+  }
+}
+
 TEST(BatchEnvelopeDeathTest, AbortsOnDuplicateSignalPaths) {
   BatchBody body = example_body();
   body.signals.push_back(body.signals.front());

@@ -19,6 +19,8 @@ inline constexpr uint8_t kObdNegativeResponse = 0x7F;
 // The negative response code with which older ECUs refuse a request naming several PIDs
 // (ISO 14229 "sub-function not supported"); the poller then asks one PID at a time.
 inline constexpr uint8_t kObdNrcSubFunctionNotSupported = 0x12;
+// Service 09 (vehicle information) PID of the VIN.
+inline constexpr uint8_t kObdVinPid = 0x02;
 
 struct ObdResponse {
   uint8_t service = 0;    // the service answered: 0x01, 0x03 or 0x09

@@ -33,9 +33,15 @@ struct BatchSample {
 };
 
 // The samples of one signal, in time order, under its VSS path ("Vehicle.Speed").
+//
+// A text signal (a VIN, a list of DTCs) has `texts`: its table of values, each a complete JSON
+// value (a string or an array of strings) that is written into the batch as it is, and each
+// sample's value is the index of its text there (an integer below texts->size(); anything else
+// is a broken batcher and aborts). The table is borrowed and must outlive the serialisation.
 struct SignalSeries {
   std::string path;
   std::vector<BatchSample> samples;
+  const std::vector<std::string>* texts = nullptr;
 };
 
 // Samples dropped since the previous batch of the stream, by where they were lost.
@@ -70,7 +76,8 @@ struct BatchBody {
 
 // Returns the `data` bytes: {"v":1,"stream":..,"seq":..,"prev":"0x..","policy":"0x..",
 // "boot":..,"clock":"synced"|"unsynced","from":..,"to":..,"dropped":{"kernel":..,"queue":..,
-// "spool":..,...},"signals":{"<path>":[[offset_ms,value],...],...}}, compact, no whitespace.
+// "spool":..,...},"signals":{"<path>":[[offset_ms,value],...],...}}, compact, no whitespace;
+// value is a number, or for a text signal its text (a JSON string or array).
 // Aborts (AG_CHECK) on duplicate signal paths or duplicate dropped counter names (a broken
 // batcher: a JSON object with a repeated member means different things to different readers).
 std::string serialize_batch_data(const BatchPosition& position, const BatchBody& body);
