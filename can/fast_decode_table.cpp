@@ -27,19 +27,23 @@ inline void store(Sample* sample, uint64_t head, uint64_t t_ns, uint64_t value) 
   std::memcpy(&sample->value, &value, sizeof value);
 }
 
-// The signal's bits, from the word its head names, shifted by the head's shift (x86 and arm
-// shifts use the low 6 bits of the count, so `& 63` costs nothing). The word is chosen by a
-// conditional move, not a branch: the byte order changes from op to op.
-inline uint64_t raw_bits(uint64_t head, uint64_t mask, uint64_t le, uint64_t be) noexcept {
-  static_assert(kBigEndianBit == uint64_t{1} << 63, "a sign test selects the word");
-  const uint64_t word = static_cast<int64_t>(head) < 0 ? be : le;
+// The signal's bits, shifted by the head's shift (x86 and arm shifts use the low 6 bits of the
+// count, so `& 63` costs nothing).
+inline uint64_t raw_bits(uint64_t head, uint64_t mask, uint64_t word) noexcept {
   return (word >> ((head >> kShiftBit) & 63)) & mask;
+}
+
+// The word an op of a message of mixed byte order reads: by a conditional move, not a branch,
+// since the byte order changes from op to op.
+inline uint64_t word_of(uint64_t head, uint64_t le, uint64_t be) noexcept {
+  static_assert(kBigEndianBit == uint64_t{1} << 63, "a sign test selects the word");
+  return static_cast<int64_t>(head) < 0 ? be : le;
 }
 
 // Both scalings of a scaled op, OR-ed: the one that does not apply yields all-zero bits.
 template <typename Op>
-inline uint64_t scaled_value(const Op& op, uint64_t le, uint64_t be) noexcept {
-  const uint64_t raw = (raw_bits(op.head, op.mask, le, be) ^ op.sign) - op.sign;
+inline uint64_t scaled_value(const Op& op, uint64_t word) noexcept {
+  const uint64_t raw = (raw_bits(op.head, op.mask, word) ^ op.sign) - op.sign;
   const uint64_t integer = raw * op.int_factor + op.int_offset;
   const double real =
       static_cast<double>(static_cast<int64_t>(raw)) * op.real_factor + op.real_offset;
@@ -51,23 +55,39 @@ inline uint64_t scaled_value(const Op& op, uint64_t le, uint64_t be) noexcept {
 }  // namespace
 
 template <unsigned kPlain, unsigned kScaled>
-size_t FastDecodeTable::run_shape(const std::byte* ops, uint64_t le, uint64_t t_ns,
+size_t FastDecodeTable::run_shape(const std::byte* ops, uint64_t word, uint64_t t_ns,
                                   Sample* out) noexcept {
-  const uint64_t be = __builtin_bswap64(le);
   const PlainOp* plain = ops_at<PlainOp>(ops);
   const ScaledOp* scaled = ops_at<ScaledOp>(ops + kPlain * sizeof(PlainOp));
   [&]<size_t... kI>(std::index_sequence<kI...>) {
-    (store(out + kI, plain[kI].head, t_ns, raw_bits(plain[kI].head, plain[kI].mask, le, be)), ...);
+    (store(out + kI, plain[kI].head, t_ns, raw_bits(plain[kI].head, plain[kI].mask, word)), ...);
   }
   (std::make_index_sequence<kPlain>{});
   [&]<size_t... kI>(std::index_sequence<kI...>) {
-    (store(out + kPlain + kI, scaled[kI].head, t_ns, scaled_value(scaled[kI], le, be)), ...);
+    (store(out + kPlain + kI, scaled[kI].head, t_ns, scaled_value(scaled[kI], word)), ...);
   }
   (std::make_index_sequence<kScaled>{});
   return kPlain + kScaled;
 }
 
-size_t FastDecodeTable::run_loops(const std::byte* ops, uint64_t le, uint64_t t_ns,
+size_t FastDecodeTable::run_loops(const std::byte* ops, uint64_t word, uint64_t t_ns,
+                                  Sample* out) noexcept {
+  const LoopHeader& header = *ops_at<LoopHeader>(ops);
+  const size_t plain_count = header.plain_count;
+  const size_t scaled_count = header.scaled_count;
+  const PlainOp* plain = ops_at<PlainOp>(ops + sizeof(LoopHeader));
+  const ScaledOp* scaled =
+      ops_at<ScaledOp>(ops + sizeof(LoopHeader) + plain_count * sizeof(PlainOp));
+  for (size_t i = 0; i < plain_count; ++i) {
+    store(out + i, plain[i].head, t_ns, raw_bits(plain[i].head, plain[i].mask, word));
+  }
+  for (size_t i = 0; i < scaled_count; ++i) {
+    store(out + plain_count + i, scaled[i].head, t_ns, scaled_value(scaled[i], word));
+  }
+  return plain_count + scaled_count;
+}
+
+size_t FastDecodeTable::run_mixed(const std::byte* ops, uint64_t le, uint64_t t_ns,
                                   Sample* out) noexcept {
   const uint64_t be = __builtin_bswap64(le);
   const LoopHeader& header = *ops_at<LoopHeader>(ops);
@@ -77,10 +97,12 @@ size_t FastDecodeTable::run_loops(const std::byte* ops, uint64_t le, uint64_t t_
   const ScaledOp* scaled =
       ops_at<ScaledOp>(ops + sizeof(LoopHeader) + plain_count * sizeof(PlainOp));
   for (size_t i = 0; i < plain_count; ++i) {
-    store(out + i, plain[i].head, t_ns, raw_bits(plain[i].head, plain[i].mask, le, be));
+    const uint64_t head = plain[i].head;
+    store(out + i, head, t_ns, raw_bits(head, plain[i].mask, word_of(head, le, be)));
   }
   for (size_t i = 0; i < scaled_count; ++i) {
-    store(out + plain_count + i, scaled[i].head, t_ns, scaled_value(scaled[i], le, be));
+    const uint64_t head = scaled[i].head;
+    store(out + plain_count + i, head, t_ns, scaled_value(scaled[i], word_of(head, le, be)));
   }
   return plain_count + scaled_count;
 }
@@ -127,23 +149,52 @@ FastDecodeTable::FastDecodeTable(const DecoderPlan& plan)
   }
 }
 
-uint64_t FastDecodeTable::make_head(const DecodeOp& op, const OpLayout& layout) {
-  // The LSB's position: Intel counts from bit 0 of the little-endian word; a Motorola signal
-  // ending at MSB-first position `end` has its LSB at bit 64 - end of the big-endian word.
-  const unsigned end = 8u * layout.first_byte + 8u * layout.byte_count - layout.bit_shift;
-  const unsigned shift = layout.big_endian ? 64u - end : 8u * layout.first_byte + layout.bit_shift;
+FastDecodeTable::WordOrder FastDecodeTable::word_order(const DecoderPlan& plan,
+                                                       const MessagePlan& message) {
+  bool little = false;
+  bool big = false;
+  for (uint32_t i = message.first_op; i < message.first_op + message.op_count; ++i) {
+    const OpLayout& layout = plan.layouts[i];
+    if (layout.byte_count > 1) {
+      (layout.big_endian ? big : little) = true;
+    }
+  }
+  if (little && big) {
+    return WordOrder::kMixed;
+  }
+  return big ? WordOrder::kBig : WordOrder::kLittle;
+}
+
+uint64_t FastDecodeTable::make_head(const DecodeOp& op, const OpLayout& layout, WordOrder order) {
+  // Which word the op reads: its own byte order in a mixed message, else the message's (a
+  // signal within one byte reads the same bits from either).
+  const bool big_endian = order == WordOrder::kMixed ? layout.big_endian : order == WordOrder::kBig;
+  // The LSB's position. Intel counts from bit 0 of the little-endian word; a Motorola signal
+  // ending at MSB-first position `end` has its LSB at bit 64 - end of the big-endian word. A
+  // signal within byte k with its LSB at bit b of that byte (bit_shift either way) has it at
+  // 8k + b of the little-endian word and at 8 (7 - k) + b of the big-endian one.
+  unsigned shift;
+  if (layout.byte_count == 1) {
+    shift = 8u * (big_endian ? 7u - layout.first_byte : layout.first_byte) + layout.bit_shift;
+  } else if (layout.big_endian) {
+    shift = 64u - (8u * layout.first_byte + 8u * layout.byte_count - layout.bit_shift);
+  } else {
+    shift = 8u * layout.first_byte + layout.bit_shift;
+  }
+  const bool mixed_big = order == WordOrder::kMixed && big_endian;
   return uint64_t{op.signal} | uint64_t{static_cast<uint8_t>(op.sample_kind)} << 32 |
-         uint64_t{shift} << kShiftBit | (layout.big_endian ? kBigEndianBit : 0);
+         uint64_t{shift} << kShiftBit | (mixed_big ? kBigEndianBit : 0);
 }
 
 FastDecodeTable::Entry FastDecodeTable::add_message(const DecoderPlan& plan,
                                                     const MessagePlan& message) {
+  const WordOrder order = word_order(plan, message);
   std::vector<PlainOp> plain;
   std::vector<ScaledOp> scaled;
   for (uint32_t i = message.first_op; i < message.first_op + message.op_count; ++i) {
     const DecodeOp& op = plan.ops[i];
     const OpLayout& layout = plan.layouts[i];
-    const uint64_t head = make_head(op, layout);
+    const uint64_t head = make_head(op, layout, order);
     const uint64_t mask = layout.length == 64 ? ~uint64_t{0} : (uint64_t{1} << layout.length) - 1;
     if (op.kind == OpKind::kUnsignedInteger && !op.is_signed && op.factor.integer == 1 &&
         op.offset.integer == 0) {
@@ -170,12 +221,14 @@ FastDecodeTable::Entry FastDecodeTable::add_message(const DecoderPlan& plan,
     std::memcpy(ops_.data() + at, &op, sizeof op);
   };
   Entry entry;
-  entry.kernel =
-      kernel_for(static_cast<unsigned>(plain.size()), static_cast<unsigned>(scaled.size()));
+  entry.kernel = order == WordOrder::kMixed ? run_mixed
+                                            : kernel_for(static_cast<unsigned>(plain.size()),
+                                                         static_cast<unsigned>(scaled.size()));
   entry.fast_len = message.needed_len;
+  entry.big_endian = order == WordOrder::kBig ? 1 : 0;
   AG_CHECK(ops_.size() <= std::numeric_limits<uint32_t>::max(), "decode ops beyond 4 GiB");
   entry.ops_offset = static_cast<uint32_t>(ops_.size());
-  if (entry.kernel == run_loops) {
+  if (entry.kernel == run_loops || entry.kernel == run_mixed) {
     append(LoopHeader{.plain_count = plain.size(), .scaled_count = scaled.size()});
   }
   for (const PlainOp& op : plain) {
