@@ -54,9 +54,10 @@ inline uint64_t scaled_value(const Op& op, uint64_t word) noexcept {
 
 }  // namespace
 
-template <unsigned kPlain, unsigned kScaled>
-size_t FastDecodeTable::run_shape(const std::byte* ops, uint64_t word, uint64_t t_ns,
+template <unsigned kPlain, unsigned kScaled, bool kBigEndian>
+size_t FastDecodeTable::run_shape(const std::byte* ops, uint64_t le, uint64_t t_ns,
                                   Sample* out) noexcept {
+  const uint64_t word = kBigEndian ? __builtin_bswap64(le) : le;
   const PlainOp* plain = ops_at<PlainOp>(ops);
   const ScaledOp* scaled = ops_at<ScaledOp>(ops + kPlain * sizeof(PlainOp));
   [&]<size_t... kI>(std::index_sequence<kI...>) {
@@ -70,8 +71,10 @@ size_t FastDecodeTable::run_shape(const std::byte* ops, uint64_t word, uint64_t 
   return kPlain + kScaled;
 }
 
-size_t FastDecodeTable::run_loops(const std::byte* ops, uint64_t word, uint64_t t_ns,
+template <bool kBigEndian>
+size_t FastDecodeTable::run_loops(const std::byte* ops, uint64_t le, uint64_t t_ns,
                                   Sample* out) noexcept {
+  const uint64_t word = kBigEndian ? __builtin_bswap64(le) : le;
   const LoopHeader& header = *ops_at<LoopHeader>(ops);
   const size_t plain_count = header.plain_count;
   const size_t scaled_count = header.scaled_count;
@@ -107,24 +110,30 @@ size_t FastDecodeTable::run_mixed(const std::byte* ops, uint64_t le, uint64_t t_
   return plain_count + scaled_count;
 }
 
-FastDecodeTable::Kernel FastDecodeTable::kernel_for(unsigned plain_count,
-                                                    unsigned scaled_count) noexcept {
+FastDecodeTable::Kernel FastDecodeTable::kernel_for(unsigned plain_count, unsigned scaled_count,
+                                                    WordOrder order) noexcept {
   constexpr unsigned kColumns = kMaxKernelScaled + 1;
+  constexpr size_t kShapes = (kMaxKernelPlain + 1) * kColumns;
   constexpr auto kKernels = []<size_t... kI>(std::index_sequence<kI...>) {
-    return std::array<Kernel, sizeof...(kI)>{run_shape<kI / kColumns, kI % kColumns>...};
+    return std::array<Kernel, sizeof...(kI)>{
+        run_shape<kI % kShapes / kColumns, kI % kColumns, (kI >= kShapes)>...};
   }
-  (std::make_index_sequence<(kMaxKernelPlain + 1) * kColumns>{});
+  (std::make_index_sequence<2 * kShapes>{});
+  const bool big = order == WordOrder::kBig;
+  if (order == WordOrder::kMixed) {
+    return run_mixed;
+  }
   if (plain_count > kMaxKernelPlain || scaled_count > kMaxKernelScaled) {
-    return run_loops;
+    return big ? run_loops<true> : run_loops<false>;
   }
-  return kKernels[plain_count * kColumns + scaled_count];
+  return kKernels[(big ? kShapes : 0) + plain_count * kColumns + scaled_count];
 }
 
 FastDecodeTable::FastDecodeTable(const DecoderPlan& plan)
     : bus_count_(plan.buses.size()),
       entries_(plan.buses.size() << 11,
-               Entry{.kernel = run_shape<0, 0>, .fast_len = 0, .tally = kTallyUnknown}),
-      by_plan_message_(plan.messages.size(), Entry{.kernel = run_shape<0, 0>}) {
+               Entry{.kernel = run_shape<0, 0, false>, .fast_len = 0, .tally = kTallyUnknown}),
+      by_plan_message_(plan.messages.size(), Entry{.kernel = run_shape<0, 0, false>}) {
   for (size_t m = 0; m < plan.messages.size(); ++m) {
     const MessagePlan& message = plan.messages[m];
     const bool fast = (message.flags & MessagePlan::kFast) != 0 && message.emit_count != 0 &&
@@ -221,14 +230,13 @@ FastDecodeTable::Entry FastDecodeTable::add_message(const DecoderPlan& plan,
     std::memcpy(ops_.data() + at, &op, sizeof op);
   };
   Entry entry;
-  entry.kernel = order == WordOrder::kMixed ? run_mixed
-                                            : kernel_for(static_cast<unsigned>(plain.size()),
-                                                         static_cast<unsigned>(scaled.size()));
+  entry.kernel =
+      kernel_for(static_cast<unsigned>(plain.size()), static_cast<unsigned>(scaled.size()), order);
   entry.fast_len = message.needed_len;
-  entry.big_endian = order == WordOrder::kBig ? 1 : 0;
   AG_CHECK(ops_.size() <= std::numeric_limits<uint32_t>::max(), "decode ops beyond 4 GiB");
   entry.ops_offset = static_cast<uint32_t>(ops_.size());
-  if (entry.kernel == run_loops || entry.kernel == run_mixed) {
+  if (entry.kernel == run_loops<false> || entry.kernel == run_loops<true> ||
+      entry.kernel == run_mixed) {
     append(LoopHeader{.plain_count = plain.size(), .scaled_count = scaled.size()});
   }
   for (const PlainOp& op : plain) {

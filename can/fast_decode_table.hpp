@@ -82,7 +82,7 @@ class FastDecodeTable {
     if (frame.len < entry.fast_len) [[unlikely]] {
       return slow(context, frame, out);
     }
-    return entry.kernel(ops_.data() + entry.ops_offset, word_for(entry, frame), frame.t_ns, out);
+    return entry.kernel(ops_.data() + entry.ops_offset, load_le64(frame), frame.t_ns, out);
   }
 
   // Decodes `frame` as the message of plan_.messages[plan_index] (found by the caller) and
@@ -94,7 +94,7 @@ class FastDecodeTable {
     if ((frame.flags & (CanFrame::kRtr | CanFrame::kErr)) != 0 || frame.len < entry.fast_len) {
       return kNotFast;
     }
-    return entry.kernel(ops_.data() + entry.ops_offset, word_for(entry, frame), frame.t_ns, out);
+    return entry.kernel(ops_.data() + entry.ops_offset, load_le64(frame), frame.t_ns, out);
   }
 
  private:
@@ -130,10 +130,9 @@ class FastDecodeTable {
                 sizeof(LoopHeader) % 8 == 0);
 
   // Writes the message's samples (plain ops first, then scaled ops) and returns their count.
-  // `ops` points at the message's ops in ops_; `word` is the frame's first 8 bytes read in the
-  // message's byte order (little-endian for messages of mixed byte order; see word_for()).
-  using Kernel = size_t (*)(const std::byte* ops, uint64_t word, uint64_t t_ns,
-                            Sample* out) noexcept;
+  // `ops` points at the message's ops in ops_; `le` is the frame's first 8 bytes read
+  // little-endian.
+  using Kernel = size_t (*)(const std::byte* ops, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
   // The largest shape with its own kernel; larger messages run the loop kernel. Covers about
   // nine frames in ten of the Kona, RAV4 and Ford captures.
   static constexpr unsigned kMaxKernelPlain = 8;
@@ -145,7 +144,6 @@ class FastDecodeTable {
     uint32_t ops_offset = 0;  // where the message's ops start in ops_, in bytes
     uint8_t fast_len = 0xFF;  // frames at least this long take the fast path; 0xFF: none do
     uint8_t tally = kTallyNothing;
-    uint8_t big_endian = 0;  // 1: every op reads the big-endian word (Motorola)
   };
   static_assert(sizeof(Entry) == 16);
 
@@ -161,24 +159,22 @@ class FastDecodeTable {
   static uint64_t make_head(const DecodeOp& op, const OpLayout& layout, WordOrder order);
   // Appends the message's ops to ops_ and returns its entry (for the fast path).
   Entry add_message(const DecoderPlan& plan, const MessagePlan& message);
-  static Kernel kernel_for(unsigned plain_count, unsigned scaled_count) noexcept;
-  template <unsigned kPlain, unsigned kScaled>
-  static size_t run_shape(const std::byte* ops, uint64_t word, uint64_t t_ns, Sample* out) noexcept;
-  static size_t run_loops(const std::byte* ops, uint64_t word, uint64_t t_ns, Sample* out) noexcept;
+  static Kernel kernel_for(unsigned plain_count, unsigned scaled_count, WordOrder order) noexcept;
+  // Why the byte order is a template parameter: the kernel then reads one word, chosen at
+  // compile time, and shifts it per signal without a per-signal select; nearly every message
+  // has one byte order (of the 527 messages in the Kona, RAV4 and Ford DBCs, 2 mix multi-byte
+  // signals of both orders).
+  template <unsigned kPlain, unsigned kScaled, bool kBigEndian>
+  static size_t run_shape(const std::byte* ops, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
+  template <bool kBigEndian>
+  static size_t run_loops(const std::byte* ops, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
   // Messages of mixed byte order: a loop, each op choosing its word (`le` little-endian).
   static size_t run_mixed(const std::byte* ops, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
 
-  // The frame's first 8 bytes as the entry's kernel reads them. Why the byte order is chosen
-  // here, once per frame: a kernel then shifts one word, and nearly every message has one byte
-  // order (of the 527 messages in the Kona, RAV4 and Ford DBCs, 2 mix multi-byte signals of
-  // both orders).
-  // Arithmetic rather than a conditional, which the compiler turned into a branch: the order
-  // changes from frame to frame on a bus with Intel and Motorola messages.
-  static uint64_t word_for(const Entry& entry, const CanFrame& frame) noexcept {
+  static uint64_t load_le64(const CanFrame& frame) noexcept {
     uint64_t le;
     std::memcpy(&le, frame.data, sizeof le);
-    const uint64_t select = uint64_t{0} - entry.big_endian;  // all ones for big-endian
-    return le ^ ((le ^ __builtin_bswap64(le)) & select);
+    return le;
   }
 
   size_t bus_count_ = 0;
