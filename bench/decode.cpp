@@ -21,12 +21,14 @@
 //   per_decoded  time per frame whose identifier is in the DBC
 //   per_signal   time per sample written
 //   samples      samples written per pass over the capture
+//   frames       input frames of that bus
 //
 // Instructions per frame: the timed loops are the non-inlined functions decode_all() and
 // store_all(), so callgrind can count exactly them:
 //   valgrind --tool=callgrind --toggle-collect='*decode_all*' build/release/bench/decode
-//     --benchmark_filter='^decode/kona/can0$' --benchmark_min_time=0.01
-// then Ir / (calls * frames).
+//     --benchmark_filter='^decode/kona/can0$' --benchmark_min_time=0.000001
+// runs one iteration, so decode_all() runs twice (the setup pass and the iteration): the
+// instructions per input frame are the collected Ir / (2 * frames).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -145,6 +147,7 @@ void set_counters(benchmark::State& state, size_t frames, size_t known, size_t s
   state.counters["per_decoded"] = Counter(static_cast<double>(known), per);
   state.counters["per_signal"] = Counter(static_cast<double>(samples), per);
   state.counters["samples"] = static_cast<double>(samples);
+  state.counters["frames"] = static_cast<double>(frames);
 }
 
 // One pass over the capture; returns the samples written. Not inlined: callgrind counts it.
