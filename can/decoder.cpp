@@ -124,7 +124,7 @@ Decoder::Decoder(DecoderPlan plan)
     : plan_(std::move(plan)),
       fast_(std::make_unique<const FastDecodeTable>(plan_)),
       counters_(plan_.buses.size()),
-      unknown_ids_(plan_.buses.size()),
+      tallies_(plan_.buses.size() * FastDecodeTable::kTallies),
       max_samples_per_frame_(plan_.max_samples_per_frame) {}
 
 Decoder::Decoder(Decoder&& other) noexcept = default;
@@ -151,13 +151,15 @@ DecoderCounters Decoder::counters(uint16_t bus) const noexcept {
     return DecoderCounters{};
   }
   DecoderCounters counters = counters_[bus];
-  counters.unknown_id += unknown_ids_[bus];
+  const uint64_t* tallies = tallies_.data() + bus * FastDecodeTable::kTallies;
+  counters.unknown_id += tallies[FastDecodeTable::kTallyUnknown];
+  counters.unselected += tallies[FastDecodeTable::kTallyUnselected];
   return counters;
 }
 
 size_t Decoder::decode(const CanFrame& frame, std::span<Sample> out) noexcept {
   AG_CHECK(out.size() >= max_samples_per_frame_, "out is smaller than max_samples_per_frame");
-  return fast_->decode(frame, out.data(), unknown_ids_.data(), &Decoder::slow_path, this);
+  return fast_->decode(frame, out.data(), tallies_.data(), &Decoder::slow_path, this);
 }
 
 size_t Decoder::slow_path(void* decoder, const CanFrame& frame, Sample* out) noexcept {

@@ -98,7 +98,7 @@ class Decoder {
   DecoderPlan plan_;
   std::unique_ptr<const FastDecodeTable> fast_;  // built from plan_; never null
   std::vector<DecoderCounters> counters_;        // by bus index; the slow path's counts
-  std::vector<uint64_t> unknown_ids_;            // by bus index; the fast path's unknown ids
+  std::vector<uint64_t> tallies_;  // the fast path's counts: FastDecodeTable::kTallies per bus
   size_t max_samples_per_frame_ = 0;
   uint64_t unknown_bus_ = 0;
 };
