@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -105,7 +106,15 @@ Result<Vehicle> load_vehicle(const config::DeviceConfig& config, ObdLink& obd) {
   if (!mapping) {
     return tl::unexpected(mapping.error());
   }
-  Result<can::Decoder> decoder = can::Decoder::compile(buses);
+  // Only the DBC signals the mapping maps: the normaliser would drop every other one, and the
+  // decoder's fast path skips unselected messages at the cost of a table look-up (bench/decode:
+  // Kona can0 10.5 -> 4.4 ns, RAV4 can0 21 -> 11.5 ns per decoded frame). A mapping of nothing
+  // selects nothing the normaliser could use either way; an empty selection means "every signal".
+  std::vector<uint32_t> every_vss(mapping->vss_paths().size());
+  std::iota(every_vss.begin(), every_vss.end(), 0u);
+  can::SignalSelection selection;
+  selection.keys = mapping->needed_signals(every_vss);
+  Result<can::Decoder> decoder = can::Decoder::compile(buses, selection);
   if (!decoder) {
     return tl::unexpected(decoder.error());
   }
