@@ -137,6 +137,8 @@ void write_obd(JsonWriter& json, const ObdStatus& obd) {
   member(json, "multi_pid_refusals", obd.multi_pid_refusals);
   member(json, "failures", obd.failures);
   member(json, "backoffs", obd.backoffs);
+  member(json, "learned_addresses", obd.learned_addresses);
+  member(json, "unknown_responders", obd.unknown_responders);
   json.key("ecus");
   json.begin_array();
   for (const ObdEcuStatus& ecu : obd.ecus) {
