@@ -39,6 +39,15 @@ uint64_t realtime_ns() noexcept {
 
 std::string errno_text(int error) { return std::system_category().message(error); }
 
+// 29-bit IDs of ECU `address`: its answers to the tester, and the tester's requests and flow
+// control to it.
+uint32_t answer_id29(uint8_t address) noexcept {
+  return kToTester29 | address | CanFrame::kEffFlag;
+}
+uint32_t physical_id29(uint8_t address) noexcept {
+  return 0x18DA00F1u | uint32_t{address} << 8 | CanFrame::kEffFlag;
+}
+
 }  // namespace
 
 ObdPoller::ObdPoller(ObdPollerOptions options, ObdScheduler scheduler, ObdAddressBook book)
@@ -65,7 +74,7 @@ ObdPoller::~ObdPoller() {
 
 uint32_t ObdPoller::response_id(int ecu) const noexcept {
   if (options_.extended_ids) {
-    return kToTester29 | book_.address(ecu) | CanFrame::kEffFlag;
+    return answer_id29(book_.address(ecu));
   }
   return 0x7E8u + static_cast<uint32_t>(ecu);
 }
@@ -93,8 +102,8 @@ IsoTpOptions ObdPoller::slot_options(int ecu) const {
     iso.tx_id = options_.extended_ids ? kFunctional29 : kFunctional11;
     iso.rx_id = iso.tx_id;  // send-only: sf_broadcast sockets never receive
   } else if (options_.extended_ids) {
-    iso.tx_id = 0x18DA00F1u | uint32_t{book_.address(ecu)} << 8 | CanFrame::kEffFlag;
-    iso.rx_id = response_id(ecu);
+    iso.tx_id = physical_id29(book_.address(ecu));
+    iso.rx_id = answer_id29(book_.address(ecu));
   } else {
     iso.tx_id = 0x7E0u + static_cast<uint32_t>(ecu);
     iso.rx_id = response_id(ecu);
@@ -113,8 +122,8 @@ Result<void> ObdPoller::open_sockets() {
   if (options_.extended_ids) {
     SocketCanOptions raw;
     raw.interface = options_.interface;
-    for (uint32_t address = 0; address <= 0xFF; ++address) {
-      raw.ids.push_back(kToTester29 | address | CanFrame::kEffFlag);
+    for (unsigned address = 0; address <= 0xFF; ++address) {
+      raw.ids.push_back(answer_id29(static_cast<uint8_t>(address)));
     }
     raw.receive_buffer_bytes = 64 << 10;  // answers are a few frames per request
     raw.max_batch = watched_.size();
@@ -132,19 +141,19 @@ Result<void> ObdPoller::open_sockets() {
                 errno_text(error));
   }
   for (const IsoTpSocket& socket : sockets_) {
-    if (auto added = watch(socket.fd()); !added) {
+    if (auto added = add_to_epoll(socket.fd()); !added) {
       return added;
     }
   }
   for (const int fd : {timer_fd_, watch_ ? watch_->fd() : -1}) {
-    if (auto added = fd < 0 ? Result<void>{} : watch(fd); !added) {
+    if (auto added = fd < 0 ? Result<void>{} : add_to_epoll(fd); !added) {
       return added;
     }
   }
   return arm_timer();
 }
 
-Result<void> ObdPoller::watch(int fd) {
+Result<void> ObdPoller::add_to_epoll(int fd) {
   // read_batch() reads every source each time; the event only has to wake the reactor.
   epoll_event event{};
   event.events = EPOLLIN;
@@ -190,8 +199,8 @@ void ObdPoller::watch_responders() {
 
 void ObdPoller::listen(int ecu, uint8_t address) {
   IsoTpOptions iso = slot_options(ecu);
-  iso.tx_id = 0x18DA00F1u | uint32_t{address} << 8 | CanFrame::kEffFlag;
-  iso.rx_id = kToTester29 | address | CanFrame::kEffFlag;
+  iso.tx_id = physical_id29(address);
+  iso.rx_id = answer_id29(address);
   Result<IsoTpSocket> socket = IsoTpSocket::open(iso);
   if (!socket) {
     note_error(socket.error());  // the slot keeps its address; the next frame tries again
@@ -200,7 +209,7 @@ void ObdPoller::listen(int ecu, uint8_t address) {
   IsoTpSocket& slot = sockets_[static_cast<size_t>(ecu + 1)];
   // Closing the old socket takes it out of the epoll set.
   slot = std::move(*socket);
-  if (auto added = watch(slot.fd()); !added) {
+  if (auto added = add_to_epoll(slot.fd()); !added) {
     note_error(added.error());
   }
   book_.assign(ecu, address);

@@ -17,6 +17,7 @@
 #include "autograph/can/obd_pid_table.hpp"
 #include "autograph/can/obd_poller.hpp"
 #include "autograph/can/obd_response.hpp"
+#include "daemon/obd_link.hpp"
 #include "obd/obd_vm_support.hpp"
 
 namespace autograph::obd_vm {
@@ -243,6 +244,52 @@ TEST(ObdPoller29InGuest, CountsAndReportsEcusThatFindNoSlot) {
     EXPECT_EQ(frame.can_id & 0xFFFFFF00u, CAN_EFF_FLAG | 0x18DAF100u)
         << "the tester sent " << std::hex << frame.can_id;
   }
+}
+
+// The daemon's path: the configuration's `"addressing": "29bit"` (config::ObdDevice) through
+// ObdLink to the "obd" bus and an ObdFrameSource; its frames decode to the simulator's values,
+// from the configured and the learned ECU, and the status names both by their 29-bit IDs.
+TEST(ObdPoller29InGuest, TheDaemonsObdLinkPollsWith29BitIds) {
+  AG_SKIP_WITHOUT_ISOTP("vcan0");
+  Simulator simulator("vcan0", g_scenario29);
+  ASSERT_TRUE(simulator.ready());
+  daemon::ObdLink link(config::ObdDevice{"vcan0", true, 20, 150});
+  std::vector<can::Database> buses;
+  std::vector<std::string> names;
+  ASSERT_TRUE(link.add_bus(buses, names).has_value());
+  can::Decoder decoder = can::Decoder::compile(buses).value();
+  link.set_policy(policy::ObdPolling{true, {0x0D, 0x46}, 200});
+  std::vector<std::unique_ptr<pipeline::FrameSource>> sources;
+  const Result<void> opened = link.open_source(0, names, sources);
+  ASSERT_TRUE(opened.has_value()) << opened.error().message();
+  pipeline::FrameSource& source = *sources.at(0);
+
+  std::map<std::string, double> decoded;
+  std::vector<CanFrame> frames(16);
+  std::vector<can::Sample> samples(decoder.max_samples_per_frame());
+  for (const int64_t end = monotonic_ms() + 2'500; monotonic_ms() < end;) {
+    pollfd waiting{source.fd(), POLLIN, 0};
+    poll(&waiting, 1, 10);
+    const Result<size_t> n = source.read_batch(frames);
+    ASSERT_TRUE(n.has_value()) << n.error().message();
+    for (size_t i = 0; i < *n; ++i) {
+      const size_t got = decoder.decode(frames[i], samples);
+      for (size_t k = 0; k < got; ++k) {
+        decoded[decoder.signals()[samples[k].signal].name] = samples[k].as_double();
+      }
+    }
+  }
+  EXPECT_EQ(decoded["PID_0D"], 50.0);  // the engine, 0x10
+  EXPECT_EQ(decoded["PID_46"], 20.0);  // the transmission, 0x18, learned
+  const std::optional<pipeline::ObdStatus> status = link.status();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->learned_addresses, 1u);
+  EXPECT_EQ(status->unknown_responders, 0u);
+  std::set<uint32_t> ids;
+  for (const pipeline::ObdEcuStatus& ecu : status->ecus) {
+    ids.insert(ecu.response_id);
+  }
+  EXPECT_EQ(ids, (std::set<uint32_t>{kEngine, kTransmission}));
 }
 
 }  // namespace

@@ -17,10 +17,12 @@
 // receive-only) watches every frame sent to the tester (0x18DAF100..0x18DAF1FF); an ECU that
 // answers from an address no slot listens to takes over a slot that never heard its ECU, and
 // discovery runs again (ObdAddressBook has the rules). Learned addresses and addresses that
-// found no slot are counted; the latter also go to last_error(). 11-bit needs no watch: the
-// eight answer IDs 0x7E8..0x7EF are all there are.
+// found no slot are counted; the latter also go to last_error(). Frames the watch's queue drops
+// (SocketCanBus counts them) only delay learning until the ECU answers again. 11-bit needs no
+// watch: the eight answer IDs 0x7E8..0x7EF are all there are.
 //
-// No allocation per poll: buffers are sized at open(). Thread: the reactor thread only.
+// No allocation per poll: buffers are sized at open() (learning an address opens a socket, which
+// allocates, once per address). Thread: the reactor thread only.
 #pragma once
 
 #include <array>
@@ -105,7 +107,7 @@ class ObdPoller {
   ObdPoller(ObdPollerOptions options, ObdScheduler scheduler, ObdAddressBook book);
   [[nodiscard]] Result<void> open_sockets();
   IsoTpOptions slot_options(int ecu) const;
-  [[nodiscard]] Result<void> watch(int fd);
+  [[nodiscard]] Result<void> add_to_epoll(int fd);
   // 29-bit: reads what the watch saw, learns addresses, re-binds slots.
   void watch_responders();
   void listen(int ecu, uint8_t address);
