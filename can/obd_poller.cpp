@@ -206,7 +206,7 @@ void ObdPoller::listen(int ecu, uint8_t address) {
     note_error(socket.error());  // the slot keeps its address; the next frame tries again
     return;
   }
-  IsoTpSocket& slot = sockets_[static_cast<size_t>(ecu + 1)];
+  IsoTpSocket& slot = sockets_[static_cast<size_t>(ecu) + 1];
   // Closing the old socket takes it out of the epoll set.
   slot = std::move(*socket);
   if (auto added = add_to_epoll(slot.fd()); !added) {
