@@ -51,11 +51,11 @@ uint32_t physical_id29(uint8_t address) noexcept {
 }  // namespace
 
 ObdPoller::ObdPoller(ObdPollerOptions options, ObdScheduler scheduler, ObdAddressBook book)
-    : options_(std::move(options)), scheduler_(std::move(scheduler)), book_(book) {}
+    : options_(std::move(options)), scheduler_(scheduler), book_(book) {}
 
 ObdPoller::ObdPoller(ObdPoller&& other) noexcept
     : options_(std::move(other.options_)),
-      scheduler_(std::move(other.scheduler_)),
+      scheduler_(other.scheduler_),
       book_(other.book_),
       sockets_(std::move(other.sockets_)),
       watch_(std::move(other.watch_)),
@@ -245,7 +245,7 @@ Result<size_t> ObdPoller::read_batch(std::span<CanFrame> out) {
 }
 
 size_t ObdPoller::drain(int ecu, std::span<CanFrame> out, size_t count, int64_t now_ms) {
-  IsoTpSocket& socket = sockets_[static_cast<size_t>(ecu + 1)];
+  IsoTpSocket& socket = sockets_[static_cast<size_t>(ecu) + 1];
   // Each error report is consumed by the read that returns it; the bound only guards the loop.
   for (int reads = 0; count < out.size() && reads < 256; ++reads) {
     const Result<size_t> got = socket.receive(buffer_);
@@ -297,7 +297,7 @@ void ObdPoller::send_due(int64_t now_ms) {
     note_error(size.error());
     return;
   }
-  IsoTpSocket& socket = sockets_[static_cast<size_t>(request->ecu + 1)];
+  IsoTpSocket& socket = sockets_[static_cast<size_t>(request->ecu) + 1];
   if (auto sent = socket.send(std::span<const uint8_t>(payload.data(), *size)); !sent) {
     ++counters_.send_errors;
     note_error(sent.error());
