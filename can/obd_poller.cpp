@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
@@ -19,7 +21,9 @@ namespace {
 
 constexpr uint32_t kFunctional11 = 0x7DF;
 constexpr uint32_t kFunctional29 = 0x18DB33F1u | CanFrame::kEffFlag;
-constexpr uint64_t kTimerTag = 0xFFFF;
+constexpr uint32_t kToTester29 = 0x18DAF100u;  // | xx: ECU xx answering the tester (0xF1)
+constexpr uint64_t kWakeTag = 0xFFFF;          // every event only wakes read_batch()
+static_assert(ObdAddressBook::kSlots == ObdScheduler::kMaxEcus);
 
 int64_t monotonic_ms() noexcept {
   timespec now{};
@@ -35,15 +39,26 @@ uint64_t realtime_ns() noexcept {
 
 std::string errno_text(int error) { return std::system_category().message(error); }
 
+// 29-bit IDs of ECU `address`: its answers to the tester, and the tester's requests and flow
+// control to it.
+uint32_t answer_id29(uint8_t address) noexcept {
+  return kToTester29 | address | CanFrame::kEffFlag;
+}
+uint32_t physical_id29(uint8_t address) noexcept {
+  return 0x18DA00F1u | uint32_t{address} << 8 | CanFrame::kEffFlag;
+}
+
 }  // namespace
 
-ObdPoller::ObdPoller(ObdPollerOptions options, ObdScheduler scheduler)
-    : options_(std::move(options)), scheduler_(std::move(scheduler)) {}
+ObdPoller::ObdPoller(ObdPollerOptions options, ObdScheduler scheduler, ObdAddressBook book)
+    : options_(std::move(options)), scheduler_(scheduler), book_(book) {}
 
 ObdPoller::ObdPoller(ObdPoller&& other) noexcept
     : options_(std::move(other.options_)),
-      scheduler_(std::move(other.scheduler_)),
+      scheduler_(other.scheduler_),
+      book_(other.book_),
       sockets_(std::move(other.sockets_)),
+      watch_(std::move(other.watch_)),
       epoll_fd_(std::exchange(other.epoll_fd_, -1)),
       timer_fd_(std::exchange(other.timer_fd_, -1)),
       counters_(other.counters_),
@@ -59,43 +74,64 @@ ObdPoller::~ObdPoller() {
 
 uint32_t ObdPoller::response_id(int ecu) const noexcept {
   if (options_.extended_ids) {
-    return 0x18DAF100u | options_.extended_addresses[static_cast<size_t>(ecu)] | CanFrame::kEffFlag;
+    return answer_id29(book_.address(ecu));
   }
   return 0x7E8u + static_cast<uint32_t>(ecu);
 }
 
 Result<ObdPoller> ObdPoller::open(const ObdPollerOptions& options) {
-  ObdPoller poller(options, ObdScheduler(options.scheduler));
+  Result<ObdAddressBook> book = ObdAddressBook::create(options.extended_addresses);
+  if (!book) {
+    return tl::unexpected(book.error().with_context(options.interface));
+  }
+  ObdPoller poller(options, ObdScheduler(options.scheduler), *book);
   if (auto opened = poller.open_sockets(); !opened) {
     return tl::unexpected(opened.error());
   }
   return poller;
 }
 
-Result<void> ObdPoller::open_sockets() {
+IsoTpOptions ObdPoller::slot_options(int ecu) const {
   IsoTpOptions iso;
   iso.interface = options_.interface;
   iso.padding = options_.padding;
   iso.block_size = options_.block_size;
   iso.stmin = options_.stmin;
+  iso.sf_broadcast = ecu < 0;
+  if (ecu < 0) {
+    iso.tx_id = options_.extended_ids ? kFunctional29 : kFunctional11;
+    iso.rx_id = iso.tx_id;  // send-only: sf_broadcast sockets never receive
+  } else if (options_.extended_ids) {
+    iso.tx_id = physical_id29(book_.address(ecu));
+    iso.rx_id = answer_id29(book_.address(ecu));
+  } else {
+    iso.tx_id = 0x7E0u + static_cast<uint32_t>(ecu);
+    iso.rx_id = response_id(ecu);
+  }
+  return iso;
+}
+
+Result<void> ObdPoller::open_sockets() {
   for (int ecu = -1; ecu < ObdScheduler::kMaxEcus; ++ecu) {
-    iso.sf_broadcast = ecu < 0;
-    if (ecu < 0) {
-      iso.tx_id = options_.extended_ids ? kFunctional29 : kFunctional11;
-      iso.rx_id = iso.tx_id;  // send-only: sf_broadcast sockets never receive
-    } else if (options_.extended_ids) {
-      const uint32_t address = options_.extended_addresses[static_cast<size_t>(ecu)];
-      iso.tx_id = 0x18DA00F1u | address << 8 | CanFrame::kEffFlag;
-      iso.rx_id = response_id(ecu);
-    } else {
-      iso.tx_id = 0x7E0u + static_cast<uint32_t>(ecu);
-      iso.rx_id = response_id(ecu);
-    }
-    Result<IsoTpSocket> socket = IsoTpSocket::open(iso);
+    Result<IsoTpSocket> socket = IsoTpSocket::open(slot_options(ecu));
     if (!socket) {
       return tl::unexpected(socket.error());
     }
     sockets_.push_back(std::move(*socket));
+  }
+  if (options_.extended_ids) {
+    SocketCanOptions raw;
+    raw.interface = options_.interface;
+    for (unsigned address = 0; address <= 0xFF; ++address) {
+      raw.ids.push_back(answer_id29(static_cast<uint8_t>(address)));
+    }
+    raw.receive_buffer_bytes = 64 << 10;  // answers are a few frames per request
+    raw.max_batch = watched_.size();
+    Result<SocketCanBus> bus = SocketCanBus::open(raw);
+    if (!bus) {
+      return tl::unexpected(bus.error().with_context("OBD-II 29-bit answer watch"));
+    }
+    watch_.emplace(std::move(*bus));
   }
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -104,18 +140,81 @@ Result<void> ObdPoller::open_sockets() {
     return fail(ErrorCode::kUnavailable, "OBD poller on {}: epoll/timerfd: {}", options_.interface,
                 errno_text(error));
   }
-  for (size_t i = 0; i <= sockets_.size(); ++i) {
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.u64 = i < sockets_.size() ? i : kTimerTag;
-    const int fd = i < sockets_.size() ? sockets_[i].fd() : timer_fd_;
-    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
-      const int error = errno;
-      return fail(ErrorCode::kUnavailable, "OBD poller on {}: epoll_ctl: {}", options_.interface,
-                  errno_text(error));
+  for (const IsoTpSocket& socket : sockets_) {
+    if (auto added = add_to_epoll(socket.fd()); !added) {
+      return added;
+    }
+  }
+  for (const int fd : {timer_fd_, watch_ ? watch_->fd() : -1}) {
+    if (auto added = fd < 0 ? Result<void>{} : add_to_epoll(fd); !added) {
+      return added;
     }
   }
   return arm_timer();
+}
+
+Result<void> ObdPoller::add_to_epoll(int fd) {
+  // read_batch() reads every source each time; the event only has to wake the reactor.
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = kWakeTag;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+    const int error = errno;
+    return fail(ErrorCode::kUnavailable, "OBD poller on {}: epoll_ctl: {}", options_.interface,
+                errno_text(error));
+  }
+  return {};
+}
+
+void ObdPoller::watch_responders() {
+  for (int reads = 0; watch_ && reads < 64; ++reads) {
+    const Result<size_t> n = watch_->read_batch(watched_);
+    if (!n) {
+      note_error(n.error());
+      return;
+    }
+    for (size_t i = 0; i < *n; ++i) {
+      const CanFrame& frame = watched_[i];
+      if ((frame.flags & CanFrame::kErr) != 0 || !frame.extended() ||
+          (frame.raw_id() & ~0xFFu) != kToTester29) {
+        continue;
+      }
+      const auto address = static_cast<uint8_t>(frame.raw_id() & 0xFFu);
+      const ObdAddressBook::Lookup found = book_.lookup(address);
+      if (found.found == ObdAddressBook::Found::kFree) {
+        listen(found.slot, address);
+      } else if (found.found == ObdAddressBook::Found::kNoRoom && found.first_time) {
+        counters_.unknown_responders = book_.unknown_addresses();
+        last_error_ = fmt::format(
+            "OBD poller on {}: an ECU answers from {:08X}, but all {} ECU slots have heard their "
+            "ECU; its answers are lost",
+            options_.interface, frame.raw_id(), ObdAddressBook::kSlots);
+      }
+    }
+    if (*n < watched_.size()) {
+      return;
+    }
+  }
+}
+
+void ObdPoller::listen(int ecu, uint8_t address) {
+  IsoTpOptions iso = slot_options(ecu);
+  iso.tx_id = physical_id29(address);
+  iso.rx_id = answer_id29(address);
+  Result<IsoTpSocket> socket = IsoTpSocket::open(iso);
+  if (!socket) {
+    note_error(socket.error());  // the slot keeps its address; the next frame tries again
+    return;
+  }
+  IsoTpSocket& slot = sockets_[static_cast<size_t>(ecu) + 1];
+  // Closing the old socket takes it out of the epoll set.
+  slot = std::move(*socket);
+  if (auto added = add_to_epoll(slot.fd()); !added) {
+    note_error(added.error());
+  }
+  book_.assign(ecu, address);
+  counters_.learned_addresses = book_.learned();
+  scheduler_.on_new_ecu();
 }
 
 void ObdPoller::set_policy(const ObdPollingRule& rule) {
@@ -133,6 +232,7 @@ Result<size_t> ObdPoller::read_batch(std::span<CanFrame> out) {
                 errno_text(error));
   }
   const int64_t now_ms = monotonic_ms();
+  watch_responders();
   size_t count = 0;
   for (int ecu = -1; ecu < ObdScheduler::kMaxEcus; ++ecu) {
     count = drain(ecu, out, count, now_ms);
@@ -145,7 +245,7 @@ Result<size_t> ObdPoller::read_batch(std::span<CanFrame> out) {
 }
 
 size_t ObdPoller::drain(int ecu, std::span<CanFrame> out, size_t count, int64_t now_ms) {
-  IsoTpSocket& socket = sockets_[static_cast<size_t>(ecu + 1)];
+  IsoTpSocket& socket = sockets_[static_cast<size_t>(ecu) + 1];
   // Each error report is consumed by the read that returns it; the bound only guards the loop.
   for (int reads = 0; count < out.size() && reads < 256; ++reads) {
     const Result<size_t> got = socket.receive(buffer_);
@@ -197,7 +297,7 @@ void ObdPoller::send_due(int64_t now_ms) {
     note_error(size.error());
     return;
   }
-  IsoTpSocket& socket = sockets_[static_cast<size_t>(request->ecu + 1)];
+  IsoTpSocket& socket = sockets_[static_cast<size_t>(request->ecu) + 1];
   if (auto sent = socket.send(std::span<const uint8_t>(payload.data(), *size)); !sent) {
     ++counters_.send_errors;
     note_error(sent.error());

@@ -36,25 +36,41 @@ void ObdScheduler::assign_pids() {
   counters_.unsupported = 0;
   for (unsigned pid = 0; pid < pids_.size(); ++pid) {
     PidState& state = pids_[pid];
-    state.ecu = -1;
-    if (!state.allowed) {
+    state.ecu = state.allowed ? lowest_ecu_supporting(static_cast<uint8_t>(pid)) : int8_t{-1};
+    counters_.unsupported += state.allowed && state.ecu < 0 ? 1 : 0;
+  }
+}
+
+void ObdScheduler::assign_unpolled_pids(int64_t now_ms) {
+  counters_.unsupported = 0;
+  for (unsigned pid = 0; pid < pids_.size(); ++pid) {
+    PidState& state = pids_[pid];
+    if (!state.allowed || state.ecu >= 0) {
       continue;
     }
-    for (int ecu = 0; ecu < kMaxEcus; ++ecu) {
-      if (ecus_[static_cast<size_t>(ecu)].present &&
-          ecus_[static_cast<size_t>(ecu)].supported.supports(static_cast<uint8_t>(pid))) {
-        state.ecu = static_cast<int8_t>(ecu);
-        break;
-      }
+    const int8_t ecu = lowest_ecu_supporting(static_cast<uint8_t>(pid));
+    if (ecu >= 0) {
+      state = PidState{now_ms, 0, 0, ecu, true, false};
     }
-    counters_.unsupported += state.ecu < 0 ? 1 : 0;
+    counters_.unsupported += ecu < 0 ? 1 : 0;
   }
+}
+
+int8_t ObdScheduler::lowest_ecu_supporting(uint8_t pid) const noexcept {
+  for (int ecu = 0; ecu < kMaxEcus; ++ecu) {
+    if (ecus_[static_cast<size_t>(ecu)].present &&
+        ecus_[static_cast<size_t>(ecu)].supported.supports(pid)) {
+      return static_cast<int8_t>(ecu);
+    }
+  }
+  return -1;
 }
 
 void ObdScheduler::start_discovery(int64_t not_before_ms) {
   phase_ = Phase::kDiscovery;
   discovery_pid_ = 0x00;
   discovery_due_ms_ = not_before_ms;
+  extending_ = false;
   for (Ecu& ecu : ecus_) {
     ecu.present = false;
     ecu.supported = ObdSupportedPids();
@@ -72,6 +88,9 @@ std::optional<ObdPlannedRequest> ObdScheduler::next_request(int64_t now_ms) {
 }
 
 std::optional<ObdPlannedRequest> ObdScheduler::plan(int64_t now_ms) {
+  if (new_ecu_) {
+    restart_discovery_for_new_ecu(now_ms);
+  }
   ObdPlannedRequest request;
   if (phase_ == Phase::kDiscovery) {
     if (now_ms < discovery_due_ms_) {
@@ -94,6 +113,17 @@ std::optional<ObdPlannedRequest> ObdScheduler::plan(int64_t now_ms) {
     return issue(request, now_ms);
   }
   return plan_poll(now_ms);
+}
+
+void ObdScheduler::restart_discovery_for_new_ecu(int64_t now_ms) {
+  new_ecu_ = false;
+  // Found while polling (or probing from it): the ignition cycle goes on after this discovery.
+  extending_ = extending_ || phase_ == Phase::kPolling || probing_;
+  probing_ = false;
+  phase_ = Phase::kDiscovery;
+  discovery_pid_ = 0x00;
+  discovery_due_ms_ = now_ms;
+  discovery_backoff_ms_ = 0;
 }
 
 std::optional<ObdPlannedRequest> ObdScheduler::plan_poll(int64_t now_ms) {
@@ -139,7 +169,9 @@ std::optional<int64_t> ObdScheduler::next_deadline_ms() const noexcept {
     return std::nullopt;
   }
   int64_t due = INT64_MAX;
-  if (phase_ == Phase::kDiscovery) {
+  if (new_ecu_) {
+    due = 0;  // discovery starts over as soon as the gap allows
+  } else if (phase_ == Phase::kDiscovery) {
     due = discovery_due_ms_;
   } else {
     due = std::min(dtc_due_ms_, vin_known_ ? INT64_MAX : vin_due_ms_);
@@ -242,6 +274,12 @@ void ObdScheduler::close_window(int64_t now_ms) {
 
 void ObdScheduler::close_discovery_window(int64_t now_ms) {
   const bool answered = outstanding_.answers > 0;
+  if (new_ecu_) {
+    return;  // plan() starts discovery over at once, with the new ECU
+  }
+  if (extending_ && !answered && discovery_pid_ == 0x00) {
+    start_discovery(now_ms);  // nothing answers any more: the vehicle sleeps
+  }
   if (probing_) {
     probing_ = false;
     if (answered) {
@@ -267,12 +305,17 @@ void ObdScheduler::close_discovery_window(int64_t now_ms) {
     }
   }
   phase_ = Phase::kPolling;
+  silent_in_a_row_ = 0;
+  if (extending_) {
+    extending_ = false;
+    assign_unpolled_pids(now_ms);
+    return;
+  }
   ++counters_.ignition_cycles;
   vin_known_ = false;
   vin_attempts_ = 0;
   vin_due_ms_ = now_ms;
   dtc_due_ms_ = now_ms;
-  silent_in_a_row_ = 0;
   for (PidState& state : pids_) {
     state = PidState{now_ms, 0, 0, -1, state.allowed, false};
   }

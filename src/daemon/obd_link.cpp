@@ -109,6 +109,8 @@ std::optional<pipeline::ObdStatus> ObdLink::status() const {
   status.failures = scheduler.counters().failures;
   status.backoffs = scheduler.counters().backoffs;
   status.texts_refused = source_->texts_refused();
+  status.learned_addresses = c.learned_addresses;
+  status.unknown_responders = c.unknown_responders;
   for (int ecu = 0; ecu < can::ObdScheduler::kMaxEcus; ++ecu) {
     if (scheduler.ecu_present(ecu) || scheduler.ecu_failures(ecu) > 0) {
       status.ecus.push_back({poller.response_id(ecu), scheduler.ecu_present(ecu),

@@ -138,6 +138,8 @@ void write_obd(JsonWriter& json, const ObdStatus& obd) {
   member(json, "failures", obd.failures);
   member(json, "backoffs", obd.backoffs);
   member(json, "texts_refused", obd.texts_refused);
+  member(json, "learned_addresses", obd.learned_addresses);
+  member(json, "unknown_responders", obd.unknown_responders);
   json.key("ecus");
   json.begin_array();
   for (const ObdEcuStatus& ecu : obd.ecus) {

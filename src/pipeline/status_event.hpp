@@ -61,6 +61,9 @@ struct ObdStatus {
   uint64_t failures = 0;       // PID failures, all ECUs
   uint64_t backoffs = 0;       // PID and discovery back-offs
   uint64_t texts_refused = 0;  // VIN / DTC list texts the full table of texts refused
+  // 29-bit: ECU addresses learned from answers, and distinct addresses that found no ECU slot.
+  uint64_t learned_addresses = 0;
+  uint64_t unknown_responders = 0;
   std::vector<ObdEcuStatus> ecus;
   std::string last_error;  // the last ISO-TP or send error; empty when none
 };

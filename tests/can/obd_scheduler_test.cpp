@@ -20,6 +20,9 @@ struct SimEcu {
   bool refuses_multi_pid = false;
   bool silent_for_pids = false;  // answers discovery, never a PID request
   bool asleep = false;
+  // The poller does not listen to it yet (a 29-bit address outside its slots): its first answer
+  // is lost and makes the poller listen (on_new_ecu()) from then on.
+  bool unlistened = false;
   const char* vin = nullptr;
 };
 
@@ -76,6 +79,12 @@ class Vehicle {
         times.push_back(now);
         now += 10;
         for (const auto& [ecu, payload] : answer(*request)) {
+          SimEcu& e = ecus[static_cast<size_t>(ecu)];
+          if (e.unlistened) {
+            e.unlistened = false;
+            scheduler.on_new_ecu();
+            continue;
+          }
           const Result<ObdResponse> response = parse_obd_response(payload);
           EXPECT_TRUE(response.has_value());
           scheduler.on_response(ecu, *response, now);
@@ -274,6 +283,77 @@ TEST(ObdScheduler, RetriesTheVinWithBackOffUntilAValidOneArrives) {
   EXPECT_FALSE(scheduler.vin_known());
   // Asked at 0 s, then after 5, 10 and 20 s.
   EXPECT_EQ(car.count([](const auto& r) { return r.service == 0x09; }), 4u);
+}
+
+TEST(ObdScheduler, DiscoversAgainAtOnceWhenAnUnheardEcuAnswersDiscovery) {
+  ObdScheduler scheduler;
+  scheduler.set_policy(rule({0x0C, 0x05}));
+  Vehicle car;
+  car.ecus = {engine(), transmission()};
+  car.ecus[1].unlistened = true;
+  car.run(scheduler, 0, 2'000);
+  // 01 00 (the transmission's answer lost), 01 00 again at once (no back-off), 01 20, then the
+  // one ignition cycle: VIN, DTCs, polls of both ECUs.
+  ASSERT_GE(car.log.size(), 6u);
+  EXPECT_EQ(car.log[0].pids[0], 0x00);
+  EXPECT_EQ(car.log[1].pids[0], 0x00);
+  EXPECT_LT(car.times[1] - car.times[0], 200);
+  EXPECT_EQ(car.log[2].pids[0], 0x20);
+  EXPECT_EQ(car.log[3].service, 0x09);
+  EXPECT_TRUE(scheduler.ecu_present(1));
+  EXPECT_EQ(scheduler.assigned_ecu(0x05), 1);
+  EXPECT_EQ(scheduler.counters().ignition_cycles, 1u);
+  EXPECT_EQ(scheduler.counters().backoffs, 0u);
+  EXPECT_EQ(car.count([](const auto& r) { return r.service == 0x09; }), 1u);
+  EXPECT_GE(car.count([](const auto& r) { return r.ecu == 1; }), 1u);
+}
+
+TEST(ObdScheduler, DiscoversAgainAtOnceWhenTheOnlyEcuWasUnheard) {
+  ObdScheduler scheduler;
+  scheduler.set_policy(rule({0x0C}));
+  Vehicle car;
+  car.ecus = {engine()};
+  car.ecus[0].unlistened = true;
+  car.run(scheduler, 0, 1'000);
+  // The first window heard nothing, yet discovery is not backed off: asked again at once.
+  ASSERT_GE(car.log.size(), 3u);
+  EXPECT_EQ(car.log[1].pids[0], 0x00);
+  EXPECT_LT(car.times[1] - car.times[0], 200);
+  EXPECT_EQ(scheduler.counters().backoffs, 0u);
+  EXPECT_TRUE(scheduler.ecu_present(0));
+  EXPECT_FALSE(scheduler.discovering());
+  EXPECT_EQ(scheduler.counters().ignition_cycles, 1u);
+}
+
+TEST(ObdScheduler, AddsAnEcuHeardWhilePollingWithoutANewIgnitionCycle) {
+  ObdScheduler scheduler;
+  scheduler.set_policy(rule({0x0C, 0x05}));
+  Vehicle car;
+  car.ecus = {engine(), transmission()};
+  car.ecus[1].asleep = true;  // answers nothing until it wakes, after the ignition cycle began
+  int64_t t = car.run(scheduler, 0, 3'000);
+  EXPECT_EQ(scheduler.assigned_ecu(0x05), -1);
+  EXPECT_EQ(scheduler.counters().unsupported, 1u);
+  car.ecus[1].asleep = false;
+  car.ecus[1].unlistened = true;
+  const size_t before = car.log.size();
+  // The transmission answers the next functional request (the DTCs, every 60 s) and is heard.
+  t = car.run(scheduler, t, 62'000);
+  EXPECT_TRUE(scheduler.ecu_present(1));
+  EXPECT_EQ(scheduler.assigned_ecu(0x05), 1);
+  EXPECT_EQ(scheduler.assigned_ecu(0x0C), 0);  // the engine keeps its PID
+  EXPECT_EQ(scheduler.counters().unsupported, 0u);
+  EXPECT_EQ(scheduler.counters().ignition_cycles, 1u);
+  EXPECT_EQ(car.count([](const auto& r) { return r.service == 0x09; }), 1u);  // VIN not again
+  size_t rediscoveries = 0;
+  size_t polls_of_the_new_ecu = 0;
+  for (size_t i = before; i < car.log.size(); ++i) {
+    rediscoveries += car.log[i].ecu < 0 && car.log[i].service == 0x01 ? 1 : 0;
+    polls_of_the_new_ecu += car.log[i].ecu == 1 ? 1 : 0;
+  }
+  EXPECT_EQ(rediscoveries, 2u);  // 01 00 and the engine's 01 20
+  EXPECT_GE(polls_of_the_new_ecu, 1u);
+  EXPECT_FALSE(scheduler.discovering());
 }
 
 }  // namespace

@@ -4,7 +4,10 @@
 //
 // Each ECU n of the scenario (tests/obd/scenario.txt documents the format) listens for
 // functional requests on 0x7DF and physical ones on 0x7E0 + n, and answers from 0x7E8 + n
-// through a kernel ISO-TP socket (so multi-frame answers get real flow control). It answers
+// through a kernel ISO-TP socket (so multi-frame answers get real flow control). With the line
+// "addressing 29bit" (tests/obd/scenario29.txt) every ECU has a 29-bit address xx ("ecu <n>
+// address <hex>", default 0x10 + n): it listens on 0x18DB33F1 and 0x18DAxxF1 and answers from
+// 0x18DAF1xx (ISO 15765-4 normal fixed addressing). It answers
 // service 01 PIDs it has (several per request unless refuse-multi: then 7F 01 12), its bitmaps
 // (computed from its PIDs), 09 02 with its VIN and 03 with its DTCs; it stays silent for what it
 // does not have, as J1979 ECUs do. Every request it receives is printed as "rx <n> <hex>".
@@ -31,6 +34,7 @@ using autograph::can::IsoTpSocket;
 
 struct Ecu {
   int index = 0;
+  uint8_t address = 0;  // 29-bit only
   int delay_ms = 0;
   bool refuse_multi = false;
   bool silent = false;
@@ -64,24 +68,41 @@ std::vector<uint8_t> hex_bytes(std::istringstream& in) {
   return out;
 }
 
-std::vector<Ecu> load(const char* path) {
+struct Scenario {
+  bool extended = false;  // 29-bit addressing
   std::vector<Ecu> ecus;
+};
+
+Scenario load(const char* path) {
+  Scenario scenario;
+  std::vector<Ecu>& ecus = scenario.ecus;
   std::ifstream file(path);
   std::string line;
   while (std::getline(file, line)) {
     std::istringstream in(line);
     std::string kind;
     int n = 0;
-    if (!(in >> kind) || kind[0] == '#' || !(in >> n)) {
+    if ((in >> kind) && kind == "addressing") {
+      std::string bits;
+      in >> bits;
+      scenario.extended = bits == "29bit";
+      continue;
+    }
+    if (kind.empty() || kind[0] == '#' || !(in >> n)) {
       continue;
     }
     if (kind == "ecu") {
       ecus.push_back(Ecu{});
       ecus.back().index = n;
+      ecus.back().address = static_cast<uint8_t>(0x10 + n);
       std::string option;
       while (in >> option) {
         if (option == "delay") {
           in >> ecus.back().delay_ms;
+        } else if (option == "address") {
+          unsigned address = 0;
+          in >> std::hex >> address >> std::dec;
+          ecus.back().address = static_cast<uint8_t>(address);
         }
         ecus.back().refuse_multi |= option == "refuse-multi";
         ecus.back().silent |= option == "silent";
@@ -102,7 +123,7 @@ std::vector<Ecu> load(const char* path) {
       }
     }
   }
-  return ecus;
+  return scenario;
 }
 
 // The four bytes of bitmap `base` for `ecu`: its PIDs in (base, base + 0x20], plus the next
@@ -177,7 +198,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: ecu_simulator <interface> <scenario file>\n");
     return 2;
   }
-  const std::vector<Ecu> ecus = load(argv[2]);
+  const Scenario scenario = load(argv[2]);
+  const std::vector<Ecu>& ecus = scenario.ecus;
   if (ecus.empty()) {
     std::fprintf(stderr, "ecu_simulator: no ECU in %s\n", argv[2]);
     return 2;
@@ -187,6 +209,14 @@ int main(int argc, char** argv) {
   // [2i]: functional listener of ECU i; [2i + 1]: its physical socket, which also answers.
   std::vector<IsoTpSocket> sockets;
   for (const Ecu& ecu : ecus) {
+    if (scenario.extended) {
+      constexpr uint32_t kEff = 0x80000000u;  // CAN_EFF_FLAG
+      const uint32_t xx = ecu.address;
+      sockets.push_back(open_or_exit(argv[1], kEff | 0x18DAF100u | xx, kEff | 0x18DB33F1u));
+      sockets.push_back(
+          open_or_exit(argv[1], kEff | 0x18DAF100u | xx, kEff | 0x18DA00F1u | xx << 8));
+      continue;
+    }
     const auto n = static_cast<uint32_t>(ecu.index);
     sockets.push_back(open_or_exit(argv[1], 0x7E8 + n, 0x7DF));
     sockets.push_back(open_or_exit(argv[1], 0x7E8 + n, 0x7E0 + n));

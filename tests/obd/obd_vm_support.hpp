@@ -26,6 +26,7 @@ namespace autograph::obd_vm {
 // The simulator and scenario paths, from the command line (see obd_vm_test.cpp's main).
 inline std::string g_simulator;
 inline std::string g_scenario;
+inline std::string g_scenario29;  // 29-bit addressing (scenario29.txt), the third argument
 
 // Why the guest-only tests cannot run here, or empty.
 inline std::string vcan_missing(const char* interface) {

@@ -3,7 +3,8 @@
 // silent ECU backed off and reported, and a raw listener's proof that nothing but service 01, 03
 // and 09 requests and flow control left the tester.
 //
-//   obd_vm_test <ecu_simulator> <scenario> [gtest flags]   (ctest runs it through tests/vm/run)
+//   obd_vm_test <ecu_simulator> <scenario> [<29-bit scenario>] [gtest flags]
+//   (ctest runs it through tests/vm/run)
 #include <gtest/gtest.h>
 
 #include <map>
@@ -161,8 +162,13 @@ int main(int argc, char** argv) {
   if (argc >= 3) {
     autograph::obd_vm::g_simulator = argv[1];
     autograph::obd_vm::g_scenario = argv[2];
+    if (argc >= 4) {
+      autograph::obd_vm::g_scenario29 = argv[3];
+    }
   } else {
-    std::fprintf(stderr, "usage: obd_vm_test <ecu_simulator> <scenario> [gtest flags]\n");
+    std::fprintf(
+        stderr,
+        "usage: obd_vm_test <ecu_simulator> <scenario> [<29-bit scenario>] [gtest flags]\n");
     return 2;
   }
   return RUN_ALL_TESTS();

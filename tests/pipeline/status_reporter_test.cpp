@@ -108,5 +108,40 @@ TEST(StatusReporter, AFullQueueLosesTheEventCountedAndItsSeqIsNotReused) {
   EXPECT_TRUE(data["endpoints"].empty());
 }
 
+TEST(StatusReporter, CarriesTheObdPollersCountersAndItsEcusWhenItPolls) {
+  const signing::SecretKey key = testing::test_key();
+  BoundedQueue<OutgoingBatch> queue(2);
+  StatusReporter reporter(key, "boot1", {}, queue, -1);
+  const auto now = std::chrono::system_clock::now();
+  StatusEvent event;
+  ObdStatus obd;
+  obd.requests = 120;
+  obd.multi_pid_refusals = 1;
+  obd.learned_addresses = 1;
+  obd.unknown_responders = 2;
+  obd.ecus.push_back({0x18DAF110u | can::CanFrame::kEffFlag, true, 0, 0});
+  obd.ecus.push_back({0x18DAF118u | can::CanFrame::kEffFlag, true, 3, 1});
+  obd.last_error = "OBD poller on can0: an ECU answers from 18DAF129, ...";
+  event.obd = obd;
+  ASSERT_TRUE(reporter.report(event, {}, now));
+  ASSERT_TRUE(reporter.report(StatusEvent{}, {}, now));
+  OutgoingBatch out;
+  ASSERT_TRUE(queue.try_pop(out));
+  auto data = nlohmann::json::parse(
+      signing::verify_envelope(out.batch.envelope, signing::address_of(key)).value().data);
+  EXPECT_EQ(data["obd"]["requests"], 120);
+  EXPECT_EQ(data["obd"]["multi_pid_refusals"], 1);
+  EXPECT_EQ(data["obd"]["learned_addresses"], 1);
+  EXPECT_EQ(data["obd"]["unknown_responders"], 2);
+  EXPECT_EQ(data["obd"]["ecus"][0]["id"], "0x18daf110");  // the 29-bit ID, without the EFF flag
+  EXPECT_EQ(data["obd"]["ecus"][1]["id"], "0x18daf118");
+  EXPECT_EQ(data["obd"]["ecus"][1]["failures"], 3);
+  EXPECT_EQ(data["obd"]["last_error"], obd.last_error);
+  ASSERT_TRUE(queue.try_pop(out));
+  data = nlohmann::json::parse(
+      signing::verify_envelope(out.batch.envelope, signing::address_of(key)).value().data);
+  EXPECT_FALSE(data.contains("obd")) << "no poller, no obd section";
+}
+
 }  // namespace
 }  // namespace autograph::pipeline

@@ -13,18 +13,30 @@
 // len = its length (kFd set when above 8), bus = options.bus, t_ns = realtime at reception.
 // Answers longer than 64 bytes do not fit a frame and are counted in `oversize`.
 //
-// No allocation per poll: buffers are sized at open(). Thread: the reactor thread only.
+// 29-bit: ECU slot n starts at options.extended_addresses[n]. A CAN_RAW socket (a SocketCanBus,
+// receive-only) watches every frame sent to the tester (0x18DAF100..0x18DAF1FF); an ECU that
+// answers from an address no slot listens to takes over a slot that never heard its ECU, and
+// discovery runs again (ObdAddressBook has the rules). Learned addresses and addresses that
+// found no slot are counted; the latter also go to last_error(). Frames the watch's queue drops
+// (SocketCanBus counts them) only delay learning until the ECU answers again. 11-bit needs no
+// watch: the eight answer IDs 0x7E8..0x7EF are all there are.
+//
+// No allocation per poll: buffers are sized at open() (learning an address opens a socket, which
+// allocates, once per address). Thread: the reactor thread only.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "autograph/can/can_frame.hpp"
 #include "autograph/can/isotp_socket.hpp"
+#include "autograph/can/obd_address_book.hpp"
 #include "autograph/can/obd_scheduler.hpp"
+#include "autograph/can/socketcan_bus.hpp"
 #include "autograph/result.hpp"
 
 namespace autograph::can {
@@ -32,7 +44,8 @@ namespace autograph::can {
 struct ObdPollerOptions {
   std::string interface;      // "can0"
   bool extended_ids = false;  // 29-bit addressing (ISO 15765-4 normal fixed addressing)
-  // 29-bit only: the address of ECU n (it answers from 0x18DAF1xx and is asked on 0x18DAxxF1).
+  // 29-bit only: the address ECU slot n starts with (it answers from 0x18DAF1xx and is asked on
+  // 0x18DAxxF1); eight different addresses. ECUs elsewhere are learned (see above).
   std::array<uint8_t, ObdScheduler::kMaxEcus> extended_addresses = {0x10, 0x11, 0x12, 0x13,
                                                                     0x14, 0x15, 0x16, 0x17};
   bool padding = true;     // pad requests and flow control to 8 bytes
@@ -50,12 +63,18 @@ struct ObdPollerCounters {
   uint64_t malformed = 0;     // messages that are no OBD answer to 01/03/09
   uint64_t oversize = 0;      // answers longer than a frame
   uint64_t negative = 0;      // negative answers (7F)
+  // 29-bit: ECU addresses a slot was re-bound to, and distinct addresses heard that no slot
+  // could take (every slot had heard its ECU), whose answers are lost.
+  uint64_t learned_addresses = 0;
+  uint64_t unknown_responders = 0;
 };
 
 class ObdPoller {
  public:
-  // Opens the nine sockets, the timerfd and the epoll set. Errors: IsoTpSocket::open's
-  // (kUnavailable for a missing interface or no can-isotp), kUnavailable for epoll/timerfd.
+  // Opens the nine sockets (29-bit: and the watch), the timerfd and the epoll set. Errors:
+  // IsoTpSocket::open's and SocketCanBus::open's (kUnavailable for a missing interface or no
+  // can-isotp), kUnavailable for epoll/timerfd, kFailedPrecondition for an address that
+  // extended_addresses names twice.
   [[nodiscard]] static Result<ObdPoller> open(const ObdPollerOptions& options);
 
   ObdPoller(ObdPoller&& other) noexcept;
@@ -79,12 +98,19 @@ class ObdPoller {
   const ObdPollerCounters& counters() const noexcept { return counters_; }
   // The last ISO-TP or send error, for the status report; empty when none.
   const std::string& last_error() const noexcept { return last_error_; }
-  // The CAN ID ECU n answers from.
+  // The CAN ID ECU n answers from now (29-bit: its slot's address, learned or configured).
   uint32_t response_id(int ecu) const noexcept;
+  // 29-bit: the addresses of the ECU slots (unused with 11-bit IDs).
+  const ObdAddressBook& address_book() const noexcept { return book_; }
 
  private:
-  ObdPoller(ObdPollerOptions options, ObdScheduler scheduler);
+  ObdPoller(ObdPollerOptions options, ObdScheduler scheduler, ObdAddressBook book);
   [[nodiscard]] Result<void> open_sockets();
+  IsoTpOptions slot_options(int ecu) const;
+  [[nodiscard]] Result<void> add_to_epoll(int fd);
+  // 29-bit: reads what the watch saw, learns addresses, re-binds slots.
+  void watch_responders();
+  void listen(int ecu, uint8_t address);
   // Reads what ECU `ecu` sent; appends frames to out from `count`; returns the new count.
   size_t drain(int ecu, std::span<CanFrame> out, size_t count, int64_t now_ms);
   void send_due(int64_t now_ms);
@@ -93,7 +119,10 @@ class ObdPoller {
 
   ObdPollerOptions options_;
   ObdScheduler scheduler_;
-  std::vector<IsoTpSocket> sockets_;  // [0]: functional; [1 + n]: ECU n
+  ObdAddressBook book_;
+  std::vector<IsoTpSocket> sockets_;   // [0]: functional; [1 + n]: ECU n
+  std::optional<SocketCanBus> watch_;  // 29-bit only: every frame to 0x18DAF1xx
+  std::array<CanFrame, 16> watched_{};
   int epoll_fd_ = -1;
   int timer_fd_ = -1;
   std::array<uint8_t, IsoTpSocket::kMaxMessageSize> buffer_{};

@@ -1,11 +1,11 @@
 // ObdScheduler: what the OBD-II poller asks, of whom, and when; no I/O, times passed in.
 //
 // Phases: discovery (functional 01 00, then each further bitmap PID some ECU announces) finds the
-// ECUs that answer (0x7E8 + n: ECU n) and the PIDs each supports. Each PID the policy allows is
-// then polled from the lowest-numbered ECU that supports it, with physical requests (0x7E0 + n)
-// of up to six PIDs, or one at a time for an ECU that refused a multi-PID request with
-// 7F 01 12. Once per ignition cycle the VIN is asked (functional 09 02); stored DTCs (functional
-// 03) every dtc_interval.
+// ECUs that answer (ECU n: 0x7E8 + n, or the poller's 29-bit slot n) and the PIDs each supports.
+// Each PID the policy allows is then polled from the lowest-numbered ECU that supports it, with
+// physical requests (0x7E0 + n) of up to six PIDs, or one at a time for an ECU that refused a
+// multi-PID request with 7F 01 12. Once per ignition cycle the VIN is asked (functional 09 02);
+// stored DTCs (functional 03) every dtc_interval.
 //
 // Rules: nothing is asked while the policy does not enable polling; one request is outstanding
 // at a time and two requests are never closer than min_request_gap; each PID at most once per
@@ -14,7 +14,10 @@
 // each retry that fails doubles the delay, up to backoff_max; one success ends the back-off. When
 // nothing answers at all for that many windows in a row the vehicle is taken to be asleep:
 // discovery starts over (backed off the same way), and the next successful discovery begins a new
-// ignition cycle (the VIN is asked again).
+// ignition cycle (the VIN is asked again). When the poller starts listening to an ECU it had not
+// listened to (on_new_ecu(): a 29-bit address learned), discovery runs again at once; once it is
+// over, PIDs that no ECU polled yet are assigned, without a new ignition cycle and without taking
+// a PID from the ECU that polls it.
 //
 // Allocation: only in the constructor and set_policy(); requests, responses and timing never
 // allocate. Not thread-safe: the reactor thread owns it.
@@ -92,6 +95,11 @@ class ObdScheduler {
   // request (late, or to another service) are ignored for the accounting.
   void on_response(int ecu, const ObdResponse& response, int64_t now_ms);
 
+  // The poller listens to an ECU it did not hear before (its answers were lost so far): discovery
+  // runs again from 01 00 as soon as the outstanding request's window closes (no back-off), and
+  // the ECU's PIDs are polled after it. ECUs present stay present; polling resumes afterwards.
+  void on_new_ecu() noexcept { new_ecu_ = true; }
+
   // ECUs that answered discovery and the PIDs each supports (ecu 0..7).
   bool ecu_present(int ecu) const noexcept;
   const ObdSupportedPids& supported(int ecu) const noexcept;
@@ -138,7 +146,12 @@ class ObdScheduler {
   void close_discovery_window(int64_t now_ms);
   void fail_pid(uint8_t pid, int64_t now_ms);
   void assign_pids();
+  // Assigns the allowed PIDs that no ECU polls yet, due at once; assigned ones stay.
+  void assign_unpolled_pids(int64_t now_ms);
+  // The lowest-numbered present ECU that supports `pid`, or -1.
+  int8_t lowest_ecu_supporting(uint8_t pid) const noexcept;
   void start_discovery(int64_t not_before_ms);
+  void restart_discovery_for_new_ecu(int64_t now_ms);
   ObdPlannedRequest issue(ObdPlannedRequest request, int64_t now_ms);
   void on_current_data(int ecu, const ObdResponse& response);
   void after_poll_window(int64_t now_ms);
@@ -151,7 +164,9 @@ class ObdScheduler {
   uint8_t discovery_pid_ = 0x00;  // bitmap PID discovery asks next
   int64_t discovery_due_ms_ = 0;
   int64_t discovery_backoff_ms_ = 0;
-  bool probing_ = false;  // discovery is only a probe: does anything still answer?
+  bool probing_ = false;    // discovery is only a probe: does anything still answer?
+  bool new_ecu_ = false;    // on_new_ecu() since discovery last (re)started
+  bool extending_ = false;  // discovery for a new ECU while polling: no new ignition cycle
   int silent_in_a_row_ = 0;
   bool vin_known_ = false;
   int vin_attempts_ = 0;
