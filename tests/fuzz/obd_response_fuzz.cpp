@@ -4,15 +4,21 @@
 // IsoTpReassembler; every completed message, and the whole input as one payload, goes through
 // every response parser. Beyond "no crash": views stay inside the payload, the records of a
 // multi-PID answer tile the body exactly, decoded values stay within the table's range, text is
-// printable and DTCs are well formed.
+// printable and DTCs are well formed; the texts that reach batches (obd_vin_json, the merged
+// DTC list of ObdStoredDtcs) are JSON of the promised shape.
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "autograph/can/isotp_reassembler.hpp"
+#include "autograph/can/obd_bus.hpp"
 #include "autograph/can/obd_pid_table.hpp"
 #include "autograph/can/obd_response.hpp"
+#include "autograph/can/obd_stored_dtcs.hpp"
 #include "autograph/can/obd_supported_pids.hpp"
 #include "autograph/check.hpp"
 
@@ -48,6 +54,21 @@ void check_current_data(std::span<const uint8_t> body) {
   AG_CHECK(covered == body.size(), "records do not tile the body");
 }
 
+// A DTC list's JSON: [] or ["XNNNN",...] with X one of P, C, B, U and N hex digits.
+void check_dtc_list_json(const std::string& json) {
+  AG_CHECK(json.size() >= 2 && json.front() == '[' && json.back() == ']', "DTC list not [...]");
+  const std::string_view inner(json.data() + 1, json.size() - 2);
+  AG_CHECK(inner.empty() || (inner.size() + 1) % 8 == 0, "DTC list entries of the wrong size");
+  for (size_t at = 0; at < inner.size(); at += 8) {
+    AG_CHECK(inner[at] == '"' && inner[at + 6] == '"', "DTC not quoted");
+    AG_CHECK(std::string_view("PCBU").find(inner[at + 1]) != std::string_view::npos,
+             "bad DTC system letter in JSON");
+    AG_CHECK(at + 7 == inner.size() || inner[at + 7] == ',', "DTCs not separated by commas");
+  }
+}
+
+ObdStoredDtcs g_dtcs;  // carries lists from input to input, as across an ECU's answers
+
 void check_message(std::span<const uint8_t> payload) {
   const autograph::Result<ObdResponse> response = parse_obd_response(payload);
   if (!response || response->negative) {
@@ -64,7 +85,15 @@ void check_message(std::span<const uint8_t> payload) {
         AG_CHECK(c >= 0x20 && c <= 0x7E, "text not printable");
       }
     }
+    if (const std::optional<std::string> vin = obd_vin_json(*response)) {
+      AG_CHECK(vin->size() == 19 && vin->front() == '"' && vin->back() == '"' &&
+                   is_valid_vin(std::string_view(*vin).substr(1, 17)),
+               "VIN JSON is not a quoted valid VIN");
+    }
   } else {
+    if (g_dtcs.update(static_cast<uint32_t>(payload.size() % 12), *response)) {
+      check_dtc_list_json(g_dtcs.merged_json());
+    }
     std::array<ObdDtc, 4> dtcs;
     const autograph::Result<size_t> n = parse_obd_stored_dtcs(response->body, dtcs);
     for (size_t i = 0; n && i < *n; ++i) {
