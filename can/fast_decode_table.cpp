@@ -76,8 +76,8 @@ size_t FastDecodeTable::run_loops(const std::byte* ops, uint64_t le, uint64_t t_
                                   Sample* out) noexcept {
   const uint64_t word = kBigEndian ? __builtin_bswap64(le) : le;
   const LoopHeader& header = *ops_at<LoopHeader>(ops);
-  const size_t plain_count = header.plain_count;
-  const size_t scaled_count = header.scaled_count;
+  const auto plain_count = static_cast<size_t>(header.plain_count);
+  const auto scaled_count = static_cast<size_t>(header.scaled_count);
   const PlainOp* plain = ops_at<PlainOp>(ops + sizeof(LoopHeader));
   const ScaledOp* scaled =
       ops_at<ScaledOp>(ops + sizeof(LoopHeader) + plain_count * sizeof(PlainOp));
@@ -94,8 +94,8 @@ size_t FastDecodeTable::run_mixed(const std::byte* ops, uint64_t le, uint64_t t_
                                   Sample* out) noexcept {
   const uint64_t be = __builtin_bswap64(le);
   const LoopHeader& header = *ops_at<LoopHeader>(ops);
-  const size_t plain_count = header.plain_count;
-  const size_t scaled_count = header.scaled_count;
+  const auto plain_count = static_cast<size_t>(header.plain_count);
+  const auto scaled_count = static_cast<size_t>(header.scaled_count);
   const PlainOp* plain = ops_at<PlainOp>(ops + sizeof(LoopHeader));
   const ScaledOp* scaled =
       ops_at<ScaledOp>(ops + sizeof(LoopHeader) + plain_count * sizeof(PlainOp));

@@ -150,14 +150,15 @@ class FastDecodeTable {
   static constexpr unsigned kMaxKernelPlain = 8;
   static constexpr unsigned kMaxKernelScaled = 4;
 
-  // What a frame of one bus and identifier needs: 16 bytes, so that it is one load.
+  // What a frame of one bus and identifier needs: 16 bytes on 64-bit targets (12 on 32-bit), so
+  // that it is one load.
   struct Entry {
     Kernel kernel = nullptr;
     uint32_t ops_offset = 0;  // where the message's ops start in ops_, in bytes
     uint8_t fast_len = 0xFF;  // frames at least this long take the fast path; 0xFF: none do
     uint8_t tally = kTallyNothing;
   };
-  static_assert(sizeof(Entry) == 16);
+  static_assert(sizeof(Entry) == sizeof(Kernel) + 8);
 
   static_assert(std::endian::native == std::endian::little,
                 "the 8 data bytes are read as a little-endian word with one load, and an op's "
