@@ -71,28 +71,18 @@ size_t FastDecodeTable::run_shape(const std::byte* ops, uint64_t le, uint64_t t_
   return kPlain + kScaled;
 }
 
-template <bool kBigEndian>
+template <FastDecodeTable::WordOrder kOrder>
 size_t FastDecodeTable::run_loops(const std::byte* ops, uint64_t le, uint64_t t_ns,
                                   Sample* out) noexcept {
-  const uint64_t word = kBigEndian ? __builtin_bswap64(le) : le;
-  const LoopHeader& header = *ops_at<LoopHeader>(ops);
-  const auto plain_count = static_cast<size_t>(header.plain_count);
-  const auto scaled_count = static_cast<size_t>(header.scaled_count);
-  const PlainOp* plain = ops_at<PlainOp>(ops + sizeof(LoopHeader));
-  const ScaledOp* scaled =
-      ops_at<ScaledOp>(ops + sizeof(LoopHeader) + plain_count * sizeof(PlainOp));
-  for (size_t i = 0; i < plain_count; ++i) {
-    store(out + i, plain[i].head, t_ns, raw_bits(plain[i].head, plain[i].mask, word));
-  }
-  for (size_t i = 0; i < scaled_count; ++i) {
-    store(out + plain_count + i, scaled[i].head, t_ns, scaled_value(scaled[i], word));
-  }
-  return plain_count + scaled_count;
-}
-
-size_t FastDecodeTable::run_mixed(const std::byte* ops, uint64_t le, uint64_t t_ns,
-                                  Sample* out) noexcept {
   const uint64_t be = __builtin_bswap64(le);
+  // One word for the whole message, or (mixed) each op's own by its head.
+  const auto word = [le, be](uint64_t head) noexcept {
+    if constexpr (kOrder == WordOrder::kMixed) {
+      return word_of(head, le, be);
+    } else {
+      return kOrder == WordOrder::kBig ? be : le;
+    }
+  };
   const LoopHeader& header = *ops_at<LoopHeader>(ops);
   const auto plain_count = static_cast<size_t>(header.plain_count);
   const auto scaled_count = static_cast<size_t>(header.scaled_count);
@@ -101,11 +91,11 @@ size_t FastDecodeTable::run_mixed(const std::byte* ops, uint64_t le, uint64_t t_
       ops_at<ScaledOp>(ops + sizeof(LoopHeader) + plain_count * sizeof(PlainOp));
   for (size_t i = 0; i < plain_count; ++i) {
     const uint64_t head = plain[i].head;
-    store(out + i, head, t_ns, raw_bits(head, plain[i].mask, word_of(head, le, be)));
+    store(out + i, head, t_ns, raw_bits(head, plain[i].mask, word(head)));
   }
   for (size_t i = 0; i < scaled_count; ++i) {
     const uint64_t head = scaled[i].head;
-    store(out + plain_count + i, head, t_ns, scaled_value(scaled[i], word_of(head, le, be)));
+    store(out + plain_count + i, head, t_ns, scaled_value(scaled[i], word(head)));
   }
   return plain_count + scaled_count;
 }
@@ -121,10 +111,10 @@ FastDecodeTable::Kernel FastDecodeTable::kernel_for(unsigned plain_count, unsign
   (std::make_index_sequence<2 * kShapes>{});
   const bool big = order == WordOrder::kBig;
   if (order == WordOrder::kMixed) {
-    return run_mixed;
+    return run_loops<WordOrder::kMixed>;
   }
   if (plain_count > kMaxKernelPlain || scaled_count > kMaxKernelScaled) {
-    return big ? run_loops<true> : run_loops<false>;
+    return big ? run_loops<WordOrder::kBig> : run_loops<WordOrder::kLittle>;
   }
   return kKernels[(big ? kShapes : 0) + plain_count * kColumns + scaled_count];
 }
@@ -235,8 +225,8 @@ FastDecodeTable::Entry FastDecodeTable::add_message(const DecoderPlan& plan,
   entry.fast_len = message.needed_len;
   AG_CHECK(ops_.size() <= std::numeric_limits<uint32_t>::max(), "decode ops beyond 4 GiB");
   entry.ops_offset = static_cast<uint32_t>(ops_.size());
-  if (entry.kernel == run_loops<false> || entry.kernel == run_loops<true> ||
-      entry.kernel == run_mixed) {
+  if (entry.kernel == run_loops<WordOrder::kLittle> || entry.kernel == run_loops<WordOrder::kBig> ||
+      entry.kernel == run_loops<WordOrder::kMixed>) {
     append(LoopHeader{.plain_count = plain.size(), .scaled_count = scaled.size()});
   }
   for (const PlainOp& op : plain) {

@@ -179,10 +179,10 @@ class FastDecodeTable {
   // signals of both orders).
   template <unsigned kPlain, unsigned kScaled, bool kBigEndian>
   static size_t run_shape(const std::byte* ops, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
-  template <bool kBigEndian>
+  // Messages larger than any shape, and messages of mixed byte order (kMixed: each op chooses
+  // its word): a loop over the ops after a LoopHeader.
+  template <WordOrder kOrder>
   static size_t run_loops(const std::byte* ops, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
-  // Messages of mixed byte order: a loop, each op choosing its word (`le` little-endian).
-  static size_t run_mixed(const std::byte* ops, uint64_t le, uint64_t t_ns, Sample* out) noexcept;
 
   static uint64_t load_le64(const CanFrame& frame) noexcept {
     uint64_t le;
